@@ -1,0 +1,49 @@
+import { HashedNgramEmbeddings } from '../index/hashed-embeddings.ts';
+import type { Chunk } from '../ingest/types.ts';
+import { buildRetriever } from '../retrieve/build-retriever.ts';
+import { lexicalText } from '../retrieve/hybrid-search.ts';
+import type { SynonymEntry } from '../retrieve/query-expansion.ts';
+
+export interface ReportQuery {
+  id: string;
+  query: string;
+  expect: string[];
+  section?: string;
+  unanswerable?: boolean;
+}
+
+export interface ReportBenchResult {
+  queries: number;
+  hit5: number;
+  misses: { id: string; missing: string[] }[];
+}
+
+/**
+ * For each answerable question: do the top 5 report passages (text and section heading, as
+ * they are shown) together contain every expected string?
+ */
+export async function runReportBench(
+  chunks: Chunk[],
+  queries: ReportQuery[],
+  synonyms: SynonymEntry[],
+): Promise<ReportBenchResult> {
+  const embeddings = new HashedNgramEmbeddings(1024);
+  embeddings.fit(chunks.map(lexicalText));
+  const retriever = await buildRetriever({ chunks, embeddings, synonyms });
+  const answerable = queries.filter((q) => !q.unanswerable);
+  const misses: ReportBenchResult['misses'] = [];
+  for (const q of answerable) {
+    const passages = await retriever.retrievePassages(q.query, {
+      k: 5,
+      filter: { kinds: ['report'] },
+    });
+    const shown = passages.map((p) => `${p.chunk.meta.section ?? ''}\n${p.chunk.text}`).join('\n');
+    const missing = q.expect.filter((s) => !shown.includes(s));
+    if (missing.length) misses.push({ id: q.id, missing });
+  }
+  return {
+    queries: answerable.length,
+    hit5: answerable.length ? (answerable.length - misses.length) / answerable.length : 0,
+    misses,
+  };
+}

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import {
+  loadArticleChunks,
+  loadKnowledgeChunks,
+  loadLawChunks,
+  readJsonl,
+} from '../bench/bench-corpus.ts';
+import { runReportBench, type ReportQuery } from '../bench/report-bench.ts';
+import { runRetrievalBench, type BenchQuery } from '../bench/retrieval-bench.ts';
+import type { Summary } from '../bench/scoring.ts';
+import { loadSynonyms } from '../retrieve/query-expansion.ts';
+import { createProgressBar } from './progress-bar.ts';
+
+const USAGE = `usage:
+  npm run bench -- retrieval --queries FILE (--laws DIR | --articles FILE) [--json]
+  npm run bench -- report --queries FILE [--json]`;
+
+const fmt = (n: number) => n.toFixed(3);
+const row = (name: string, s: Summary) =>
+  `${name.padEnd(22)} ${fmt(s.r1)}  ${fmt(s.r5)}  ${fmt(s.r10)}  ${fmt(s.mrr10)}`;
+
+async function benchRetrieval(values: Record<string, string | boolean | undefined>) {
+  const queriesPath = values.queries as string | undefined;
+  const laws = values.laws as string | undefined;
+  const articles = values.articles as string | undefined;
+  if (!queriesPath || Boolean(laws) === Boolean(articles)) throw new Error(USAGE);
+  const chunks = laws ? await loadLawChunks(laws) : loadArticleChunks(articles!);
+  const queries = readJsonl<BenchQuery>(queriesPath);
+  const synonyms = loadSynonyms('knowledge/synonyms.tsv');
+  const bar = createProgressBar('queries');
+  const result = await runRetrievalBench({
+    chunks,
+    queries,
+    ownCorpus: Boolean(laws),
+    synonyms,
+    onProgress: bar.update,
+  });
+  console.log(
+    `corpus: ${chunks.length} chunks; queries: ${result.queries} (skipped ${result.skipped})`,
+  );
+  console.log(`${'retriever'.padEnd(22)} R@1    R@5    R@10   MRR@10`);
+  console.log(row('baseline bigram BM25', result.baseline));
+  for (const [mode, summary] of Object.entries(result.ablations)) console.log(row(mode, summary));
+  console.log(
+    `latency p50 ${result.p50_ms.toFixed(1)} ms, p95 ${result.p95_ms.toFixed(1)} ms; build ${result.build_s.toFixed(1)} s; peak RSS ${Math.round(result.rss_mb)} MB`,
+  );
+  if (values.json) {
+    const { queries, r1, r5, r10, mrr10, p50_ms, p95_ms, build_s, rss_mb, baseline } = result;
+    console.log(
+      JSON.stringify({ queries, r1, r5, r10, mrr10, p50_ms, p95_ms, build_s, rss_mb, baseline }),
+    );
+  }
+}
+
+async function benchReport(values: Record<string, string | boolean | undefined>) {
+  const queriesPath = values.queries as string | undefined;
+  if (!queriesPath) throw new Error(USAGE);
+  const { chunks, skipped } = await loadKnowledgeChunks('knowledge');
+  for (const line of skipped) console.log(`skipped ${line}`);
+  const result = await runReportBench(
+    chunks,
+    readJsonl<ReportQuery>(queriesPath),
+    loadSynonyms('knowledge/synonyms.tsv'),
+  );
+  for (const miss of result.misses) console.log(`miss ${miss.id}: ${miss.missing.join(', ')}`);
+  console.log(`report questions: ${result.queries}; hit@5 ${fmt(result.hit5)}`);
+  if (values.json) console.log(JSON.stringify({ queries: result.queries, hit5: result.hit5 }));
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      queries: { type: 'string' },
+      laws: { type: 'string' },
+      articles: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const [command] = positionals;
+  if (command === 'retrieval') return benchRetrieval(values);
+  if (command === 'report') return benchReport(values);
+  throw new Error(USAGE);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

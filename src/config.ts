@@ -1,0 +1,87 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const schema = z
+  .object({
+    KNOWLEDGE_DIR: z.string().default('knowledge'),
+    DATA_DIR: z.string().default('data'),
+    EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
+    EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(64).max(8192).optional(),
+    EMBEDDINGS_BASE_URL: optionalText.pipe(z.url().optional()),
+    EMBEDDINGS_API_KEY: optionalText,
+    EMBEDDINGS_MODEL: optionalText,
+    EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().positive().default(20000),
+    MAX_FILE_MB: z.coerce.number().positive().default(50),
+    SEARCH_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
+  })
+  .superRefine((env, ctx) => {
+    if (env.EMBEDDINGS_PROVIDER !== 'openai') return;
+    for (const key of ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'] as const) {
+      if (!env[key]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `required when EMBEDDINGS_PROVIDER=openai (see .env.example)`,
+        });
+      }
+    }
+  });
+
+export interface Config {
+  knowledgeDir: string;
+  dataDir: string;
+  indexDir: string;
+  maxFileBytes: number;
+  searchTopK: number;
+  embeddings:
+    | { provider: 'offline'; dimensions: number }
+    | {
+        provider: 'openai';
+        baseURL: string;
+        apiKey: string;
+        model: string;
+        timeoutMs: number;
+        dimensions?: number;
+      };
+}
+
+/**
+ * Reads every setting once, from the environment and a `.env` file if present (the environment
+ * wins). Errors name the variable and what it accepts.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env'): Config {
+  const fromFile = envFile && existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
+  const merged = { ...fromFile, ...env };
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid settings (environment or .env):\n${problems.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    knowledgeDir: e.KNOWLEDGE_DIR,
+    dataDir: e.DATA_DIR,
+    indexDir: `${e.DATA_DIR}/index`,
+    maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
+    searchTopK: e.SEARCH_TOP_K,
+    embeddings:
+      e.EMBEDDINGS_PROVIDER === 'openai'
+        ? {
+            provider: 'openai',
+            baseURL: e.EMBEDDINGS_BASE_URL!,
+            apiKey: e.EMBEDDINGS_API_KEY ?? 'not-needed',
+            model: e.EMBEDDINGS_MODEL!,
+            timeoutMs: e.EMBEDDINGS_TIMEOUT_MS,
+            ...(e.EMBEDDINGS_DIMENSIONS && { dimensions: e.EMBEDDINGS_DIMENSIONS }),
+          }
+        : { provider: 'offline', dimensions: e.EMBEDDINGS_DIMENSIONS ?? 1024 },
+  };
+}

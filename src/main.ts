@@ -1,0 +1,49 @@
+import { createInterface } from 'node:readline/promises';
+import { formatPassage } from './cli/format-passage.ts';
+import { printBuildReport } from './cli/print-build-report.ts';
+import { createProgressBar } from './cli/progress-bar.ts';
+import { loadConfig } from './config.ts';
+import { createEmbedder, openRetriever } from './retrieve/open-retriever.ts';
+
+const HELP = `法治助手 (console). 输入问题，回车查询；"退出" 结束。
+Type a question and press Enter; "退出" or Ctrl-D quits.`;
+
+/** Composition root: config once, then the retriever, then the console channel. */
+async function main() {
+  const config = loadConfig();
+  const embedder = await createEmbedder(config);
+  const { retriever, built } = await openRetriever(
+    config,
+    embedder,
+    createProgressBar('首次建立索引').update,
+  );
+  if (built) printBuildReport(built);
+  console.log(HELP);
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: process.stdin.isTTY,
+  });
+  rl.setPrompt('> ');
+  rl.prompt();
+  for await (const line of rl) {
+    const question = line.trim();
+    if (question === '退出' || question === 'exit') break;
+    if (question === '帮助' || question === 'help') console.log(HELP);
+    else if (question) {
+      const passages = await retriever.retrievePassages(question, {
+        k: config.searchTopK,
+        filter: { audiences: ['public'] },
+      });
+      if (!passages.length) console.log('知识库里没有找到相关内容。');
+      passages.forEach((p, i) => console.log(formatPassage(p, i + 1)));
+    }
+    rl.prompt();
+  }
+  rl.close();
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

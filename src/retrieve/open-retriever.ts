@@ -1,0 +1,49 @@
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import { buildKnowledgeIndex, type BuildReport } from '../index/build-knowledge-index.ts';
+import { createOfflineEmbedder, createOpenAIEmbedder, type Embedder } from '../index/embedder.ts';
+import { loadIndex, readManifest } from '../index/index-store.ts';
+import { buildRetriever } from './build-retriever.ts';
+import type { HybridRetriever } from './hybrid-search.ts';
+import { loadSynonyms } from './query-expansion.ts';
+
+/** The configured embedder: the offline default, or an OpenAI-compatible server (checked now). */
+export async function createEmbedder(config: Config): Promise<Embedder> {
+  const e = config.embeddings;
+  return e.provider === 'offline' ? createOfflineEmbedder(e.dimensions) : createOpenAIEmbedder(e);
+}
+
+export interface OpenedRetriever {
+  retriever: HybridRetriever;
+  /** Present when the index had to be built first. */
+  built?: BuildReport;
+}
+
+/**
+ * Loads the saved index into a retriever, building it first when there is none (first start),
+ * so `npm start` works on a fresh clone.
+ */
+export async function openRetriever(
+  config: Config,
+  embedder: Embedder,
+  onProgress?: (done: number, total: number) => void,
+): Promise<OpenedRetriever> {
+  let built: BuildReport | undefined;
+  if (!(await readManifest(config.indexDir))) {
+    built = await buildKnowledgeIndex({
+      knowledgeDir: config.knowledgeDir,
+      indexDir: config.indexDir,
+      embedder,
+      maxFileBytes: config.maxFileBytes,
+      ...(onProgress && { onProgress }),
+    });
+  }
+  const saved = await loadIndex(config.indexDir, embedder);
+  const retriever = await buildRetriever({
+    chunks: saved.chunks,
+    embeddings: embedder.embeddings,
+    dense: saved.dense,
+    synonyms: loadSynonyms(join(config.knowledgeDir, 'synonyms.tsv')),
+  });
+  return { retriever, ...(built && { built }) };
+}

@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { loadConfig } from '../src/config.ts';
+import { ConfigError } from '../src/errors.ts';
+
+test('defaults to the offline embedder and the knowledge/ and data/ folders', () => {
+  const config = loadConfig({}, '');
+  assert.deepEqual(config.embeddings, { provider: 'offline', dimensions: 1024 });
+  assert.equal(config.knowledgeDir, 'knowledge');
+  assert.equal(config.indexDir, 'data/index');
+  assert.equal(config.maxFileBytes, 50 * 1024 * 1024);
+});
+
+test('names the missing variables when the OpenAI-compatible embedder is chosen', () => {
+  assert.throws(
+    () => loadConfig({ EMBEDDINGS_PROVIDER: 'openai' }, ''),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /EMBEDDINGS_BASE_URL: required/.test(error.message) &&
+      /EMBEDDINGS_MODEL: required/.test(error.message),
+  );
+  assert.throws(() => loadConfig({ EMBEDDINGS_PROVIDER: 'bert' }, ''), /EMBEDDINGS_PROVIDER/);
+  assert.throws(() => loadConfig({ SEARCH_TOP_K: 'many' }, ''), /SEARCH_TOP_K/);
+});
+
+test('reads a .env file, with the environment taking precedence', () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'fazhi-env-')), '.env');
+  writeFileSync(file, 'SEARCH_TOP_K=7\nKNOWLEDGE_DIR=/srv/knowledge\n');
+  const config = loadConfig({ KNOWLEDGE_DIR: 'mine' }, file);
+  assert.equal(config.searchTopK, 7);
+  assert.equal(config.knowledgeDir, 'mine');
+  assert.equal(process.env.SEARCH_TOP_K, undefined, 'the .env file does not leak into process.env');
+});
