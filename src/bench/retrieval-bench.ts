@@ -3,7 +3,7 @@ import { Bm25Index } from '../index/bm25-index.ts';
 import { HashedNgramEmbeddings } from '../index/hashed-embeddings.ts';
 import { tokenizeBigrams } from '../index/tokenize.ts';
 import type { Chunk } from '../ingest/types.ts';
-import { buildRetriever } from '../retrieve/build-retriever.ts';
+import { buildRetriever, mapLazily } from '../retrieve/build-retriever.ts';
 import { lexicalText, type SearchMode } from '../retrieve/hybrid-search.ts';
 import type { SynonymEntry } from '../retrieve/query-expansion.ts';
 import {
@@ -67,7 +67,7 @@ export async function runRetrievalBench(
   const buildSeconds = (performance.now() - started) / 1000;
 
   const baselineIndex = new Bm25Index(
-    chunks.map((c) => tokenizeBigrams(`${c.meta.title}${c.text}`)),
+    mapLazily(chunks, (c) => tokenizeBigrams(`${c.meta.title}${c.text}`)),
   );
   const modes: SearchMode[] = ['lexical', 'dense', 'hybrid'];
   const scores: Record<SearchMode | 'baseline', ReturnType<typeof scoreQuery>[]> = {

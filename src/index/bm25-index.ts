@@ -28,49 +28,61 @@ export class Bm25Index {
   private readonly docNorms: Float32Array;
   private readonly k1: number;
 
-  constructor(docs: string[][], options: Bm25Options = {}) {
+  /**
+   * `docs` yields each document's tokens once. Postings are counted per document into compact
+   * typed arrays first, so a 60k-article pool never holds all its token strings at once.
+   */
+  constructor(docs: Iterable<string[]>, options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
     const b = options.b ?? 0.75;
-    this.size = docs.length;
-    const lists: number[][] = [];
-    let totalLength = 0;
-    for (let d = 0; d < docs.length; d++) {
-      const tokens = docs[d]!;
-      totalLength += tokens.length;
+    const perDoc: Uint32Array[] = [];
+    const lengths: number[] = [];
+    let df = new Uint32Array(1024);
+    for (const tokens of docs) {
       const counts = new Map<number, number>();
       for (const token of tokens) {
         let id = this.termIds.get(token);
         if (id === undefined) {
-          id = lists.length;
+          id = this.termIds.size;
           this.termIds.set(token, id);
-          lists.push([]);
         }
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
-      for (const [id, tf] of counts) lists[id]!.push(d, tf);
+      const pairs = new Uint32Array(counts.size * 2);
+      let at = 0;
+      for (const [id, tf] of counts) {
+        pairs[at++] = id;
+        pairs[at++] = tf;
+        if (id >= df.length) {
+          const grown = new Uint32Array(Math.max(df.length * 2, id + 1));
+          grown.set(df);
+          df = grown;
+        }
+        df[id]!++;
+      }
+      perDoc.push(pairs);
+      lengths.push(tokens.length);
     }
-    this.offsets = new Uint32Array(lists.length + 1);
-    let total = 0;
-    for (let t = 0; t < lists.length; t++) {
-      this.offsets[t] = total;
-      total += lists[t]!.length / 2;
-    }
-    this.offsets[lists.length] = total;
+    this.size = perDoc.length;
+    const termCount = this.termIds.size;
+    this.offsets = new Uint32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) this.offsets[t + 1] = this.offsets[t]! + df[t]!;
+    const total = this.offsets[termCount]!;
     this.postingDocs = new Uint32Array(total);
     this.postingTfs = new Float32Array(total);
-    for (let t = 0; t < lists.length; t++) {
-      const list = lists[t]!;
-      let at = this.offsets[t]!;
-      for (let i = 0; i < list.length; i += 2, at++) {
-        this.postingDocs[at] = list[i]!;
-        this.postingTfs[at] = list[i + 1]!;
+    const fill = this.offsets.slice(0, termCount);
+    perDoc.forEach((pairs, d) => {
+      for (let i = 0; i < pairs.length; i += 2) {
+        const slot = fill[pairs[i]!]!++;
+        this.postingDocs[slot] = d;
+        this.postingTfs[slot] = pairs[i + 1]!;
       }
-    }
-    const avg = totalLength / Math.max(1, docs.length);
-    this.docNorms = new Float32Array(docs.length);
-    for (let d = 0; d < docs.length; d++) {
-      this.docNorms[d] = this.k1 * (1 - b + (b * docs[d]!.length) / Math.max(avg, 1));
-    }
+    });
+    const avg = lengths.reduce((a, n) => a + n, 0) / Math.max(1, this.size);
+    this.docNorms = Float32Array.from(
+      lengths,
+      (n) => this.k1 * (1 - b + (b * n) / Math.max(avg, 1)),
+    );
   }
 
   /** Robertson-Sparck Jones IDF, floored at a small positive value so common terms never subtract. */
@@ -90,7 +102,8 @@ export class Bm25Index {
   /** Scores every document containing a query term; `accept` filters documents by number. */
   search(terms: WeightedTerm[], k: number, accept?: (doc: number) => boolean): ScoredDoc[] {
     const scores = new Float32Array(this.size);
-    const touched: number[] = [];
+    const touched = new Uint32Array(this.size);
+    let touchedCount = 0;
     const merged = new Map<string, number>();
     for (const { term, weight } of terms) merged.set(term, (merged.get(term) ?? 0) + weight);
     for (const [term, weight] of merged) {
@@ -101,14 +114,24 @@ export class Bm25Index {
       for (let p = this.offsets[id]!; p < end; p++) {
         const doc = this.postingDocs[p]!;
         const tf = this.postingTfs[p]!;
-        if (scores[doc] === 0) touched.push(doc);
+        if (scores[doc] === 0) touched[touchedCount++] = doc;
         scores[doc]! += (idf * tf * (this.k1 + 1)) / (tf + this.docNorms[doc]!);
       }
     }
+    // Threshold at the k-th best score with a typed sort, then build objects only for those.
+    let threshold = -Infinity;
+    if (!accept && touchedCount > k) {
+      const sorted = new Float32Array(touchedCount);
+      for (let i = 0; i < touchedCount; i++) sorted[i] = scores[touched[i]!]!;
+      sorted.sort();
+      threshold = sorted[touchedCount - k]!;
+    }
     const results: ScoredDoc[] = [];
-    for (const doc of touched) {
-      if (accept && !accept(doc)) continue;
-      results.push({ doc, score: scores[doc]! });
+    for (let i = 0; i < touchedCount; i++) {
+      const doc = touched[i]!;
+      const score = scores[doc]!;
+      if (score < threshold || (accept && !accept(doc))) continue;
+      results.push({ doc, score });
     }
     return topK(results, k);
   }

@@ -67,7 +67,7 @@ export async function buildKnowledgeIndex(options: BuildOptions): Promise<BuildR
       previous = undefined; // unreadable: rebuild from the files
     }
   }
-  const previousBySource = new Map<string, { chunks: Chunk[]; vectors: number[][] }>();
+  const previousBySource = new Map<string, { chunks: Chunk[]; vectors: Float32Array[] }>();
   previous?.chunks.forEach((chunk, i) => {
     const entry = previousBySource.get(chunk.meta.source) ?? { chunks: [], vectors: [] };
     entry.chunks.push(chunk);
@@ -83,7 +83,7 @@ export async function buildKnowledgeIndex(options: BuildOptions): Promise<BuildR
     ...(fullRebuildReason && { fullRebuildReason }),
     chunkCount: 0,
   };
-  const kept: { source: string; hash: string; chunks: Chunk[]; vectors?: number[][] }[] = [];
+  const kept: { source: string; hash: string; chunks: Chunk[]; vectors?: Float32Array[] }[] = [];
   for (const file of files) {
     const old = previousBySource.get(file.source);
     if (old && previous?.manifest.files[file.source]?.hash === file.hash) {
@@ -117,10 +117,11 @@ export async function buildKnowledgeIndex(options: BuildOptions): Promise<BuildR
   // A full build (re)learns the offline IDF from all the text; an update keeps the fitted one.
   if (!previous && embedder.fit) embedder.fit(chunks.map(lexicalText));
   const toEmbed = kept.filter((k) => !k.vectors).flatMap((k) => k.chunks);
-  const fresh: number[][] = [];
+  const fresh: Float32Array[] = [];
   for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
     const batch = toEmbed.slice(i, i + EMBED_BATCH).map(lexicalText);
-    fresh.push(...(await embedder.embeddings.embedDocuments(batch)));
+    const vectors = await embedder.embeddings.embedDocuments(batch);
+    fresh.push(...vectors.map((v) => Float32Array.from(v)));
     options.onProgress?.(Math.min(i + EMBED_BATCH, toEmbed.length), toEmbed.length);
   }
   let next = 0;

@@ -23,7 +23,6 @@ function features(text: string): Map<string, number> {
     for (let i = 0; i < chars.length; i++) {
       add(chars[i]!);
       if (i + 1 < chars.length) add(chars[i]! + chars[i + 1]!);
-      if (i + 2 < chars.length) add(chars[i]! + chars[i + 1]! + chars[i + 2]!);
     }
   }
   return counts;
@@ -40,7 +39,7 @@ function hash(feature: string): number {
 }
 
 /**
- * The offline default embedder: character 1-3-gram TF-IDF hashed into a fixed number of signed
+ * The offline default embedder: character unigram + bigram TF-IDF hashed into a fixed number of signed
  * buckets, L2-normalised. No weights to download; the IDF is fitted on the indexed documents and
  * saved with the index. n-grams unseen when fitting get the highest IDF.
  */
@@ -59,7 +58,7 @@ export class HashedNgramEmbeddings extends Embeddings {
 
   /** Identifies vectors this embedder makes; a change forces a rebuild. */
   get id(): string {
-    return `hashed-ngram-tfidf-v1:${this.dimensions}`;
+    return `hashed-ngram-tfidf-v2:${this.dimensions}`;
   }
 
   /** Learns document frequencies; n-grams seen once are dropped to keep the saved state small. */

@@ -21,7 +21,7 @@ export interface SavedIndex {
   manifest: Manifest;
   chunks: Chunk[];
   /** Row i is the vector of chunks[i]. */
-  vectors: number[][];
+  vectors: Float32Array[];
   dense: DenseIndex;
 }
 
@@ -33,17 +33,18 @@ export interface SaveFaults {
   afterFile?: (name: string) => void;
 }
 
-function packVectors(vectors: number[][], dimensions: number): Buffer {
+function packVectors(vectors: Float32Array[], dimensions: number): Buffer {
   const flat = new Float32Array(vectors.length * dimensions);
   vectors.forEach((v, i) => flat.set(v, i * dimensions));
   return Buffer.from(flat.buffer);
 }
 
-function unpackVectors(bytes: Buffer, dimensions: number): number[][] {
-  const flat = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  const rows: number[][] = [];
-  for (let i = 0; i < flat.length; i += dimensions)
-    rows.push(Array.from(flat.subarray(i, i + dimensions)));
+function unpackVectors(bytes: Buffer, dimensions: number): Float32Array[] {
+  // Copy into an aligned buffer: a Buffer's byteOffset need not be a multiple of 4.
+  const flat = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(flat.buffer).set(bytes);
+  const rows: Float32Array[] = [];
+  for (let i = 0; i < flat.length; i += dimensions) rows.push(flat.subarray(i, i + dimensions));
   return rows;
 }
 

@@ -15,26 +15,24 @@ export interface RetrieverInputs {
   chunks: Chunk[];
   /** Omit for a lexical-only retriever. */
   embeddings?: EmbeddingsInterface;
-  /** Vectors already computed for `chunks` (from a saved index); embedded here when absent. */
-  vectors?: number[][];
+  /** The saved dense index for `chunks`; built here (embedding every chunk) when absent. */
   dense?: DenseIndex;
   synonyms?: SynonymEntry[];
   fusion?: FusionWeights;
 }
 
+/** Yields f(item) one at a time, so the token lists of a large pool never coexist. */
+export function* mapLazily<T, U>(items: readonly T[], f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
 /** Assembles the retriever: the lexical index is always rebuilt from the chunk texts (fast). */
 export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRetriever> {
   const { chunks, embeddings } = inputs;
-  const lexical = new Bm25Index(chunks.map((c) => tokenize(lexicalText(c))));
+  const lexical = new Bm25Index(mapLazily(chunks, (c) => tokenize(lexicalText(c))));
   let dense = inputs.dense;
-  if (!dense && embeddings) {
-    const vectors = inputs.vectors ?? (await embeddings.embedDocuments(chunks.map(lexicalText)));
-    dense = await DenseIndex.build(
-      embeddings,
-      vectors,
-      chunks.map((c) => c.text),
-    );
-  }
+  if (!dense && embeddings)
+    dense = await DenseIndex.embedAndBuild(embeddings, chunks.map(lexicalText));
   return new HybridRetriever(
     {
       chunks,

@@ -41,17 +41,36 @@ export interface FusionWeights {
   expansion: number;
   /** How many candidates each side contributes before fusion. */
   depth: number;
-  /** Reciprocal-rank constant. */
+  /** Fuse min-max normalised scores (measured better here) or reciprocal ranks. */
+  method: 'score' | 'rrf';
+  /** Reciprocal-rank constant, for method 'rrf'. */
   rrfK: number;
+  /**
+   * Subtracted from the fused score of passages from secondary sources (judicial
+   * interpretations, departmental rules): a resident's answer should rest on the statute first.
+   */
+  secondarySource: number;
 }
 
 export const DEFAULT_FUSION: FusionWeights = {
   lexical: 1,
-  dense: 0.5,
+  dense: 0.2,
   expansion: 0.5,
   depth: 100,
+  method: 'score',
   rrfK: 60,
+  secondarySource: 0.2,
 };
+
+// Titles of interpretations and rules: 最高人民法院关于…的解释（一）, …规定, …办法, …批复.
+const SECONDARY_TITLE = /(解释|规定|批复|答复|意见|通知|办法|细则)(（[^）]*）)?$/u;
+
+/** A score scaled to 0..1 within its own result list (hits are sorted best first). */
+function normalize(score: number, hits: ScoredDoc[]): number {
+  const best = hits[0]!.score;
+  const worst = hits[hits.length - 1]!.score;
+  return best > worst ? (score - worst) / (best - worst) : 1;
+}
 
 /** The text the lexical side indexes: the citation fields count as words of the passage. */
 export function lexicalText(chunk: Chunk): string {
@@ -69,14 +88,20 @@ function matchesFilter(chunk: Chunk, filter: SearchFilter | undefined): boolean 
 }
 
 /**
- * Hybrid retrieval: BM25 and dense candidates fused by weighted reciprocal rank, after the
- * question is expanded with the legal terms of the colloquial words it contains.
+ * Hybrid retrieval: the question is expanded with the legal terms of the colloquial words it
+ * contains, then BM25 and dense candidates are fused by normalised score.
  */
 export class HybridRetriever {
+  private readonly secondary: Uint8Array;
+
   constructor(
     private readonly parts: RetrieverParts,
     private readonly fusion: FusionWeights = DEFAULT_FUSION,
-  ) {}
+  ) {
+    this.secondary = Uint8Array.from(parts.chunks, (c) =>
+      c.meta.kind === 'law' && SECONDARY_TITLE.test(c.meta.title) ? 1 : 0,
+    );
+  }
 
   get chunks(): Chunk[] {
     return this.parts.chunks;
@@ -101,25 +126,29 @@ export class HybridRetriever {
     const { terms, expansion } = this.queryTerms(question);
     const depth = Math.max(this.fusion.depth, k);
 
-    const lexicalHits: ScoredDoc[] =
-      mode === 'dense' ? [] : this.parts.lexical.search(terms, depth, accept);
+    const lexicalHits = mode === 'dense' ? [] : this.parts.lexical.search(terms, depth, accept);
     let denseHits: ScoredDoc[] = [];
     if (mode !== 'lexical' && this.parts.dense && this.parts.embeddings) {
       const vector = await this.parts.embeddings.embedQuery([question, ...expansion].join(' '));
       denseHits = this.parts.dense.search(vector, depth, accept);
     }
-    return this.fuse(lexicalHits, denseHits, mode).slice(0, k);
+    return this.fuse(lexicalHits, denseHits).slice(0, k);
   }
 
-  private fuse(lexicalHits: ScoredDoc[], denseHits: ScoredDoc[], mode: SearchMode): Passage[] {
+  private fuse(lexicalHits: ScoredDoc[], denseHits: ScoredDoc[]): Passage[] {
     const byDoc = new Map<number, Passage>();
-    const { rrfK } = this.fusion;
+    const { method, rrfK } = this.fusion;
     const add = (hits: ScoredDoc[], weight: number, rankKey: 'lexicalRank' | 'denseRank') => {
       hits.forEach((hit, rank) => {
-        const passage = byDoc.get(hit.doc) ?? { chunk: this.parts.chunks[hit.doc]!, score: 0 };
-        passage.score += mode === 'hybrid' ? weight / (rrfK + rank + 1) : hit.score;
+        let passage = byDoc.get(hit.doc);
+        if (!passage) {
+          const penalty = this.secondary[hit.doc] ? this.fusion.secondarySource : 0;
+          passage = { chunk: this.parts.chunks[hit.doc]!, score: -penalty };
+          byDoc.set(hit.doc, passage);
+        }
+        passage.score +=
+          weight * (method === 'score' ? normalize(hit.score, hits) : 1 / (rrfK + rank + 1));
         passage[rankKey] = rank + 1;
-        byDoc.set(hit.doc, passage);
       });
     };
     add(lexicalHits, this.fusion.lexical, 'lexicalRank');

@@ -110,7 +110,7 @@ test('rebuilds everything when the embedder changes, and says why', async () => 
   });
   assert.match(
     report.fullRebuildReason ?? '',
-    /embedder changed \(hashed-ngram-tfidf-v1:256 -> hashed-ngram-tfidf-v1:512\)/,
+    /embedder changed \(hashed-ngram-tfidf-v2:256 -> hashed-ngram-tfidf-v2:512\)/,
   );
   assert.equal(report.embedded.length, 2);
   assert.equal((await loadIndex(indexDir, createOfflineEmbedder(512))).chunks.length, 3);
