@@ -1,4 +1,4 @@
-import { DocumentLoadError } from '../errors.ts';
+import { DocumentLoadError, EmbeddingError } from '../errors.ts';
 import { listKnowledgeFiles } from '../ingest/knowledge-files.ts';
 import { ingestFile } from '../ingest/split-document.ts';
 import type { Chunk } from '../ingest/types.ts';
@@ -120,7 +120,15 @@ export async function buildKnowledgeIndex(options: BuildOptions): Promise<BuildR
   const fresh: Float32Array[] = [];
   for (let i = 0; i < toEmbed.length; i += EMBED_BATCH) {
     const batch = toEmbed.slice(i, i + EMBED_BATCH).map(lexicalText);
-    const vectors = await embedder.embeddings.embedDocuments(batch);
+    let vectors: number[][];
+    try {
+      vectors = await embedder.embeddings.embedDocuments(batch);
+    } catch (error) {
+      throw new EmbeddingError(
+        `Embedding failed (${(error as Error).message}); the previous index is kept. ` +
+          'Check that the embedding server is up, or set EMBEDDINGS_PROVIDER=offline.',
+      );
+    }
     fresh.push(...vectors.map((v) => Float32Array.from(v)));
     options.onProgress?.(Math.min(i + EMBED_BATCH, toEmbed.length), toEmbed.length);
   }

@@ -10,6 +10,7 @@ import {
   type FusionWeights,
 } from './hybrid-search.ts';
 import type { SynonymEntry } from './query-expansion.ts';
+import { findRepealedLaws } from './repealed-laws.ts';
 
 export interface RetrieverInputs {
   chunks: Chunk[];
@@ -19,6 +20,8 @@ export interface RetrieverInputs {
   dense?: DenseIndex;
   synonyms?: SynonymEntry[];
   fusion?: FusionWeights;
+  /** The clock: which repeals are already in force. */
+  today?: Date;
 }
 
 /** Yields f(item) one at a time, so the token lists of a large pool never coexist. */
@@ -39,6 +42,7 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
       lexical,
       ...(dense && embeddings && { dense, embeddings }),
       ...(inputs.synonyms && { synonyms: inputs.synonyms }),
+      repealed: findRepealedLaws(chunks, inputs.today ?? new Date()),
     },
     inputs.fusion ?? DEFAULT_FUSION,
   );

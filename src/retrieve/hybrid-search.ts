@@ -32,6 +32,8 @@ export interface RetrieverParts {
   dense?: DenseIndex;
   embeddings?: EmbeddingsInterface;
   synonyms?: SynonymEntry[];
+  /** Titles of laws repealed by an indexed statute (see repealed-laws.ts). */
+  repealed?: ReadonlySet<string>;
 }
 
 export interface FusionWeights {
@@ -50,6 +52,8 @@ export interface FusionWeights {
    * interpretations, departmental rules): a resident's answer should rest on the statute first.
    */
   secondarySource: number;
+  /** Subtracted from passages of repealed laws: shown only when nothing in force matches. */
+  repealedLaw: number;
 }
 
 export const DEFAULT_FUSION: FusionWeights = {
@@ -59,7 +63,8 @@ export const DEFAULT_FUSION: FusionWeights = {
   depth: 100,
   method: 'score',
   rrfK: 60,
-  secondarySource: 0.2,
+  secondarySource: 0.35,
+  repealedLaw: 1,
 };
 
 // Titles of interpretations and rules: 最高人民法院关于…的解释（一）, …规定, …办法, …批复.
@@ -92,15 +97,19 @@ function matchesFilter(chunk: Chunk, filter: SearchFilter | undefined): boolean 
  * contains, then BM25 and dense candidates are fused by normalised score.
  */
 export class HybridRetriever {
-  private readonly secondary: Uint8Array;
+  /** Per chunk: how much its source is demoted (secondary source, repealed law). */
+  private readonly demotion: Float32Array;
 
   constructor(
     private readonly parts: RetrieverParts,
     private readonly fusion: FusionWeights = DEFAULT_FUSION,
   ) {
-    this.secondary = Uint8Array.from(parts.chunks, (c) =>
-      c.meta.kind === 'law' && SECONDARY_TITLE.test(c.meta.title) ? 1 : 0,
-    );
+    const repealed = parts.repealed ?? new Set<string>();
+    this.demotion = Float32Array.from(parts.chunks, ({ meta }) => {
+      if (meta.kind !== 'law') return 0;
+      if (repealed.has(meta.title)) return fusion.repealedLaw;
+      return SECONDARY_TITLE.test(meta.title) ? fusion.secondarySource : 0;
+    });
   }
 
   get chunks(): Chunk[] {
@@ -142,8 +151,7 @@ export class HybridRetriever {
       hits.forEach((hit, rank) => {
         let passage = byDoc.get(hit.doc);
         if (!passage) {
-          const penalty = this.secondary[hit.doc] ? this.fusion.secondarySource : 0;
-          passage = { chunk: this.parts.chunks[hit.doc]!, score: -penalty };
+          passage = { chunk: this.parts.chunks[hit.doc]!, score: -this.demotion[hit.doc]! };
           byDoc.set(hit.doc, passage);
         }
         passage.score +=

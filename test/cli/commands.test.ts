@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function makeWorkspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'fazhi-cli-'));
+  mkdirSync(join(dir, 'knowledge', 'reports'), { recursive: true });
+  mkdirSync(join(dir, 'knowledge', 'laws'), { recursive: true });
+  copyFileSync(
+    join(ROOT, 'knowledge/reports/songcun-2023-fazhi-report.txt'),
+    join(dir, 'knowledge/reports/songcun-2023-fazhi-report.txt'),
+  );
+  writeFileSync(join(dir, 'knowledge/laws/坏.pdf'), '%PDF-1.4 truncated');
+  const env = {
+    ...process.env,
+    KNOWLEDGE_DIR: join(dir, 'knowledge'),
+    DATA_DIR: join(dir, 'data'),
+  };
+  return { dir, env };
+}
+
+const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
+  run(process.execPath, ['--import', 'tsx', join(ROOT, script), ...args], { cwd: ROOT, env });
+
+test('npm run index reports a corrupt file by name, then search cites the report section', async () => {
+  const { env } = makeWorkspace();
+  const index = await tsx('src/cli/index-command.ts', [], env);
+  assert.match(index.stdout, /Indexed \d+ passages: 1 file\(s\) embedded/);
+  assert.match(index.stdout, /Skipped laws\/坏\.pdf: /);
+
+  const again = await tsx('src/cli/index-command.ts', [], env);
+  assert.match(again.stdout, /0 file\(s\) embedded, 1 unchanged/);
+
+  const search = await tsx('src/cli/search-command.ts', ['排查了多少矛盾纠纷', '--k', '2'], env);
+  assert.match(
+    search.stdout,
+    /^1\. 《关于2023年法治政府建设情况的报告》（2023年） 一、法治政府建设的主要举措和成效 > （三）强化依法治理，化解矛盾纠纷/m,
+  );
+  assert.match(search.stdout, /60余起/);
+});
+
+test('the console builds the index on first start and answers a typed question', async () => {
+  const { env } = makeWorkspace();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+    cwd: ROOT,
+    env,
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stdin.write('护林防火处置了多少起\n');
+  child.stdin.write('退出\n');
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 0);
+  assert.match(out, /Indexed \d+ passages/);
+  assert.match(out, /护林防火处置13起/);
+});
