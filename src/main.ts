@@ -1,12 +1,14 @@
 import { createInterface } from 'node:readline/promises';
-import { formatPassage } from './cli/format-passage.ts';
+import { join } from 'node:path';
+import { QuestionAnswerer } from './answer/answer-question.ts';
+import { loadServices } from './answer/services.ts';
 import { printBuildReport } from './cli/print-build-report.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
 import { loadConfig } from './config.ts';
 import { createEmbedder, openRetriever } from './retrieve/open-retriever.ts';
 
-const HELP = `法治助手 (console). 输入问题，回车查询；"退出" 结束。
-Type a question and press Enter; "退出" or Ctrl-D quits.`;
+const HELP = `松村镇法治助手 (console, offline). 输入问题，回车；"退出" 结束。
+Type a question as a resident would and press Enter; "退出" or Ctrl-D quits.`;
 
 /** Composition root: config once, then the retriever, then the console channel. */
 async function main() {
@@ -18,6 +20,10 @@ async function main() {
     createProgressBar('首次建立索引').update,
   );
   if (built) printBuildReport(built);
+  const answerer = new QuestionAnswerer(
+    retriever,
+    loadServices(join(config.knowledgeDir, 'services.md')),
+  );
   console.log(HELP);
   const rl = createInterface({
     input: process.stdin,
@@ -31,12 +37,7 @@ async function main() {
     if (question === '退出' || question === 'exit') break;
     if (question === '帮助' || question === 'help') console.log(HELP);
     else if (question) {
-      const passages = await retriever.retrievePassages(question, {
-        k: config.searchTopK,
-        filter: { audiences: ['public'] },
-      });
-      if (!passages.length) console.log('知识库里没有找到相关内容。');
-      passages.forEach((p, i) => console.log(formatPassage(p, i + 1)));
+      console.log((await answerer.answerQuestion(question)).text);
     }
     rl.prompt();
   }

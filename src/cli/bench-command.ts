@@ -6,6 +6,8 @@ import {
   readJsonl,
 } from '../bench/bench-corpus.ts';
 import { runReportBench, type ReportQuery } from '../bench/report-bench.ts';
+import { runAnswerBench } from '../bench/answer-bench.ts';
+import { loadServices } from '../answer/services.ts';
 import { runRetrievalBench, type BenchQuery } from '../bench/retrieval-bench.ts';
 import type { Summary } from '../bench/scoring.ts';
 import { loadSynonyms } from '../retrieve/query-expansion.ts';
@@ -13,7 +15,8 @@ import { createProgressBar } from './progress-bar.ts';
 
 const USAGE = `usage:
   npm run bench -- retrieval --queries FILE (--laws DIR | --articles FILE) [--json]
-  npm run bench -- report --queries FILE [--json]`;
+  npm run bench -- report --queries FILE [--json]
+  npm run bench -- answer --queries FILE --laws DIR [--json]`;
 
 const fmt = (n: number) => n.toFixed(3);
 const row = (name: string, s: Summary) =>
@@ -67,6 +70,31 @@ async function benchReport(values: Record<string, string | boolean | undefined>)
   if (values.json) console.log(JSON.stringify({ queries: result.queries, hit5: result.hit5 }));
 }
 
+async function benchAnswer(values: Record<string, string | boolean | undefined>) {
+  const queriesPath = values.queries as string | undefined;
+  const laws = values.laws as string | undefined;
+  if (!queriesPath || !laws) throw new Error(USAGE);
+  const knowledge = await loadKnowledgeChunks('knowledge');
+  const chunks = [
+    ...(await loadLawChunks(laws)),
+    ...knowledge.chunks.filter((c) => c.meta.kind === 'guide'),
+  ];
+  const result = await runAnswerBench(
+    chunks,
+    readJsonl<BenchQuery>(queriesPath),
+    loadSynonyms('knowledge/synonyms.tsv'),
+    loadServices('knowledge/services.md'),
+  );
+  for (const key of result.fabricatedKeys) console.log(`cited but not in the corpus: ${key}`);
+  console.log(
+    `answers: ${result.queries}; citing a gold article ${fmt(result.cites_gold)}; fabricated citations ${result.fabricated}; latency p50 ${result.p50_ms.toFixed(1)} ms, p95 ${result.p95_ms.toFixed(1)} ms`,
+  );
+  if (values.json) {
+    const { queries, cites_gold, fabricated, p95_ms } = result;
+    console.log(JSON.stringify({ queries, cites_gold, fabricated, p95_ms }));
+  }
+}
+
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -80,6 +108,7 @@ async function main() {
   const [command] = positionals;
   if (command === 'retrieval') return benchRetrieval(values);
   if (command === 'report') return benchReport(values);
+  if (command === 'answer') return benchAnswer(values);
   throw new Error(USAGE);
 }
 

@@ -21,9 +21,16 @@ export interface RetrieveOptions {
 
 export interface Passage {
   chunk: Chunk;
+  /** Position of the chunk in the retriever's chunk list. */
+  ordinal: number;
   score: number;
   lexicalRank?: number;
   denseRank?: number;
+  /**
+   * How much of the question the passage covers lexically, 0..1: its BM25 score over the score
+   * of a passage holding every question term once. Lets callers tell "nothing relevant" apart.
+   */
+  coverage: number;
 }
 
 export interface RetrieverParts {
@@ -116,6 +123,10 @@ export class HybridRetriever {
     return this.parts.chunks;
   }
 
+  get synonyms(): readonly SynonymEntry[] {
+    return this.parts.synonyms ?? [];
+  }
+
   /** The question's own tokens plus the synonym table's legal terms, weighted lower. */
   queryTerms(question: string): { terms: WeightedTerm[]; expansion: string[] } {
     const expansion = expandQuery(question, this.parts.synonyms ?? []);
@@ -136,12 +147,17 @@ export class HybridRetriever {
     const depth = Math.max(this.fusion.depth, k);
 
     const lexicalHits = mode === 'dense' ? [] : this.parts.lexical.search(terms, depth, accept);
+    const fullMatch = this.parts.lexical.fullMatchScore(terms);
     let denseHits: ScoredDoc[] = [];
     if (mode !== 'lexical' && this.parts.dense && this.parts.embeddings) {
       const vector = await this.parts.embeddings.embedQuery([question, ...expansion].join(' '));
       denseHits = this.parts.dense.search(vector, depth, accept);
     }
-    return this.fuse(lexicalHits, denseHits).slice(0, k);
+    const passages = this.fuse(lexicalHits, denseHits).slice(0, k);
+    const raw = new Map(lexicalHits.map((h) => [h.doc, h.score]));
+    for (const p of passages)
+      p.coverage = fullMatch ? Math.min(1, (raw.get(p.ordinal) ?? 0) / fullMatch) : 0;
+    return passages;
   }
 
   private fuse(lexicalHits: ScoredDoc[], denseHits: ScoredDoc[]): Passage[] {
@@ -151,7 +167,12 @@ export class HybridRetriever {
       hits.forEach((hit, rank) => {
         let passage = byDoc.get(hit.doc);
         if (!passage) {
-          passage = { chunk: this.parts.chunks[hit.doc]!, score: -this.demotion[hit.doc]! };
+          passage = {
+            chunk: this.parts.chunks[hit.doc]!,
+            ordinal: hit.doc,
+            score: -this.demotion[hit.doc]!,
+            coverage: 0,
+          };
           byDoc.set(hit.doc, passage);
         }
         passage.score +=

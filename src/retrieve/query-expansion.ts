@@ -3,12 +3,14 @@ import { normalizeText } from '../index/tokenize.ts';
 
 /** One row of the township's colloquial -> legal vocabulary (knowledge/synonyms.tsv). */
 export interface SynonymEntry {
+  /** The phrase as written, `男人+打人` meaning both parts anywhere in the question. */
   colloquial: string;
   legal: string[];
 }
 
 /**
- * Parses the synonym table: `口语说法<TAB>法律用语 法律用语…`, `#` comments. A malformed line
+ * Parses the synonym table: `口语说法<TAB>法律用语 法律用语…`, `#` comments; a left side
+ * `甲+乙` fires when both parts occur anywhere in the question. A malformed line
  * is an error naming its line number, so a township editing the file sees what to fix.
  */
 export function parseSynonyms(text: string, file = 'synonyms.tsv'): SynonymEntry[] {
@@ -38,12 +40,17 @@ export function loadSynonyms(path: string): SynonymEntry[] {
   return parseSynonyms(text, path);
 }
 
+/** Whether a normalised question holds the phrase (every `+`-joined part of it). */
+export function matchesColloquial(normalizedText: string, colloquial: string): boolean {
+  return colloquial.split('+').every((part) => normalizedText.includes(part));
+}
+
 /** The legal terms whose colloquial side occurs in the question, each once, in table order. */
 export function expandQuery(question: string, table: SynonymEntry[]): string[] {
   const text = normalizeText(question);
   const terms = new Set<string>();
   for (const entry of table) {
-    if (text.includes(entry.colloquial)) for (const term of entry.legal) terms.add(term);
+    if (matchesColloquial(text, entry.colloquial)) for (const term of entry.legal) terms.add(term);
   }
   return [...terms];
 }

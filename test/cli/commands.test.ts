@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -18,6 +18,7 @@ function makeWorkspace() {
     join(dir, 'knowledge/reports/songcun-2023-fazhi-report.txt'),
   );
   writeFileSync(join(dir, 'knowledge/laws/坏.pdf'), '%PDF-1.4 truncated');
+  cpSync(join(ROOT, 'knowledge/guides'), join(dir, 'knowledge/guides'), { recursive: true });
   const env = {
     ...process.env,
     KNOWLEDGE_DIR: join(dir, 'knowledge'),
@@ -32,11 +33,11 @@ const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
 test('npm run index reports a corrupt file by name, then search cites the report section', async () => {
   const { env } = makeWorkspace();
   const index = await tsx('src/cli/index-command.ts', [], env);
-  assert.match(index.stdout, /Indexed \d+ passages: 1 file\(s\) embedded/);
+  assert.match(index.stdout, /Indexed \d+ passages: 23 file\(s\) embedded/);
   assert.match(index.stdout, /Skipped laws\/坏\.pdf: /);
 
   const again = await tsx('src/cli/index-command.ts', [], env);
-  assert.match(again.stdout, /0 file\(s\) embedded, 1 unchanged/);
+  assert.match(again.stdout, /0 file\(s\) embedded, 23 unchanged/);
 
   const search = await tsx('src/cli/search-command.ts', ['排查了多少矛盾纠纷', '--k', '2'], env);
   assert.match(
@@ -56,10 +57,12 @@ test('the console builds the index on first start and answers a typed question',
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
   });
-  child.stdin.write('护林防火处置了多少起\n');
+  child.stdin.write('找村里调委会调解要交钱不？\n');
   child.stdin.write('退出\n');
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0);
   assert.match(out, /Indexed \d+ passages/);
-  assert.match(out, /护林防火处置13起/);
+  assert.match(out, /不收.*费用/u);
+  assert.match(out, /可以找：.*调解委员会/u);
+  assert.match(out, /提示：以上是法律信息/u);
 });
