@@ -19,10 +19,22 @@ const schema = z
     EMBEDDINGS_API_KEY: optionalText,
     EMBEDDINGS_MODEL: optionalText,
     EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().positive().default(20000),
+    LLM_BASE_URL: optionalText.pipe(z.url().optional()),
+    LLM_API_KEY: optionalText,
+    LLM_MODEL: optionalText,
+    LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+    TOWN_NAME: z.string().trim().min(1).default('松村镇'),
     MAX_FILE_MB: z.coerce.number().positive().default(50),
     SEARCH_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
   })
   .superRefine((env, ctx) => {
+    if (Boolean(env.LLM_BASE_URL) !== Boolean(env.LLM_MODEL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.LLM_BASE_URL ? 'LLM_MODEL' : 'LLM_BASE_URL'],
+        message: 'set both LLM_BASE_URL and LLM_MODEL to use a model server, or neither',
+      });
+    }
     if (env.EMBEDDINGS_PROVIDER !== 'openai') return;
     for (const key of ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'] as const) {
       if (!env[key]) {
@@ -41,6 +53,9 @@ export interface Config {
   indexDir: string;
   maxFileBytes: number;
   searchTopK: number;
+  townName: string;
+  /** Present when a chat model server is configured; otherwise answers are offline. */
+  llm?: { baseURL: string; apiKey: string; model: string; timeoutMs: number };
   embeddings:
     | { provider: 'offline'; dimensions: number }
     | {
@@ -72,6 +87,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     indexDir: `${e.DATA_DIR}/index`,
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     searchTopK: e.SEARCH_TOP_K,
+    townName: e.TOWN_NAME,
+    ...(e.LLM_BASE_URL &&
+      e.LLM_MODEL && {
+        llm: {
+          baseURL: e.LLM_BASE_URL,
+          apiKey: e.LLM_API_KEY ?? 'not-needed',
+          model: e.LLM_MODEL,
+          timeoutMs: e.LLM_TIMEOUT_MS,
+        },
+      }),
     embeddings:
       e.EMBEDDINGS_PROVIDER === 'openai'
         ? {

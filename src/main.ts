@@ -1,7 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { join } from 'node:path';
-import { QuestionAnswerer } from './answer/answer-question.ts';
-import { loadServices } from './answer/services.ts';
+import { createQuestionAnswerer } from './answer/create-answerer.ts';
 import { printBuildReport } from './cli/print-build-report.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
 import { loadConfig } from './config.ts';
@@ -20,10 +18,7 @@ async function main() {
     createProgressBar('首次建立索引').update,
   );
   if (built) printBuildReport(built);
-  const answerer = new QuestionAnswerer(
-    retriever,
-    loadServices(join(config.knowledgeDir, 'services.md')),
-  );
+  const answerer = createQuestionAnswerer(config, retriever);
   console.log(HELP);
   const rl = createInterface({
     input: process.stdin,
@@ -37,7 +32,7 @@ async function main() {
     if (question === '退出' || question === 'exit') break;
     if (question === '帮助' || question === 'help') console.log(HELP);
     else if (question) {
-      console.log((await answerer.answerQuestion(question)).text);
+      console.log((await answerer.answerQuestion(question, { conversation: 'console' })).text);
     }
     rl.prompt();
   }

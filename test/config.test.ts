@@ -34,3 +34,15 @@ test('reads a .env file, with the environment taking precedence', () => {
   assert.equal(config.knowledgeDir, 'mine');
   assert.equal(process.env.SEARCH_TOP_K, undefined, 'the .env file does not leak into process.env');
 });
+
+test('turns the model path on only when both LLM_BASE_URL and LLM_MODEL are set', () => {
+  assert.equal(loadConfig({}, '').llm, undefined);
+  assert.throws(() => loadConfig({ LLM_BASE_URL: 'http://127.0.0.1:9/v1' }, ''), /LLM_MODEL/);
+  const config = loadConfig({ LLM_BASE_URL: 'http://127.0.0.1:9/v1', LLM_MODEL: 'qwen' }, '');
+  assert.deepEqual(config.llm, {
+    baseURL: 'http://127.0.0.1:9/v1',
+    apiKey: 'not-needed',
+    model: 'qwen',
+    timeoutMs: 15000,
+  });
+});

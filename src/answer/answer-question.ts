@@ -1,6 +1,17 @@
 import type { Audience } from '../ingest/types.ts';
 import type { HybridRetriever, Passage } from '../retrieve/hybrid-search.ts';
-import { composeOfflineAnswer, DISCLAIMER } from './compose-offline.ts';
+import type { ChatModel } from './chat-model.ts';
+import { checkModelAnswer } from './check-model-answer.ts';
+import {
+  bestSentence,
+  citationOf,
+  composeOfflineAnswer,
+  DISCLAIMER,
+  questionBigrams,
+  type OfflineAnswer,
+} from './compose-offline.ts';
+import { ConversationMemory, withContext, type Turn } from './conversation-memory.ts';
+import type { PromptTemplate } from './prompt-template.ts';
 import { DANGER_LINES, detectDanger } from './danger.ts';
 import type { Reply } from './reply.ts';
 import { classifyScope } from './scope.ts';
@@ -16,11 +27,26 @@ const OUT_OF_SCOPE =
 export interface AnswerOptions {
   /** Who may see what: residents and group chats get public documents only. */
   audiences?: Audience[];
+  /** Chat + person: follow-up questions in the same conversation are read with the last one. */
+  conversation?: string;
 }
 
+/** The model path, when a chat server is configured. */
+export interface ModelPath {
+  chat: ChatModel;
+  prompt: PromptTemplate;
+  timeoutMs: number;
+  town: string;
+  /** Where failures and repairs are reported (never the question's personal data). */
+  log?: (line: string) => void;
+}
+
+export const ANSWER_PROMPT_PLACEHOLDERS = ['town', 'history', 'passages', 'question'] as const;
+
 /**
- * Answers a resident's question on the offline path: danger first, then scope, then the
- * extractive answer from the retrieved articles and guides.
+ * Answers a resident's question: danger first, then scope, then the extractive offline answer
+ * from the retrieved articles and guides; with a model server, a written answer that must cite
+ * the passages it was given, checked, and replaced by the offline answer when it fails.
  */
 export class QuestionAnswerer {
   private readonly helpBySource = new Map<string, string>();
@@ -29,6 +55,8 @@ export class QuestionAnswerer {
   constructor(
     private readonly retriever: HybridRetriever,
     private readonly services: Service[],
+    private readonly model?: ModelPath,
+    private readonly memory = new ConversationMemory(),
   ) {
     retriever.chunks.forEach((chunk, ordinal) => {
       const key = `${chunk.meta.title}|${chunk.meta.article}`;
@@ -46,18 +74,23 @@ export class QuestionAnswerer {
 
   async answerQuestion(question: string, options: AnswerOptions = {}): Promise<Reply> {
     const audiences = options.audiences ?? ['public'];
+    const history = options.conversation ? this.memory.recall(options.conversation) : [];
+    const searchText = withContext(question, history);
     const danger = detectDanger(question);
-    const scope = classifyScope(question, this.retriever.synonyms);
+    const scope = classifyScope(searchText, this.retriever.synonyms);
     if (!danger && scope === 'small-talk') return { text: INTRO, citations: [] };
     if (!danger && scope === 'out-of-scope') return { text: OUT_OF_SCOPE, citations: [] };
 
-    const { expansion } = this.retriever.queryTerms(question);
+    const { expansion } = this.retriever.queryTerms(searchText);
     const [laws, guides] = await Promise.all([
-      this.retriever.retrievePassages(question, { k: 8, filter: { kinds: ['law'], audiences } }),
-      this.retriever.retrievePassages(question, { k: 5, filter: { kinds: ['guide'], audiences } }),
+      this.retriever.retrievePassages(searchText, { k: 8, filter: { kinds: ['law'], audiences } }),
+      this.retriever.retrievePassages(searchText, {
+        k: 5,
+        filter: { kinds: ['guide'], audiences },
+      }),
     ]);
     const base = {
-      question,
+      question: searchText,
       expansion,
       guides: guides.filter((p) => !/找谁帮忙/u.test(p.chunk.meta.section ?? '')),
       services: this.services,
@@ -69,12 +102,79 @@ export class QuestionAnswerer {
       ...(danger && { dangerLine: DANGER_LINES[danger] }),
     };
     // Fewer quoted articles until the reply fits a chat message.
-    for (let articles = 3; articles >= 1; articles--) {
-      const answer = composeOfflineAnswer({ ...base, laws, maxArticles: articles });
-      if (answer.text.length <= MAX_REPLY_CHARS || articles === 1) {
-        return { text: answer.text, citations: answer.citations };
-      }
+    let offline: OfflineAnswer = composeOfflineAnswer({ ...base, laws });
+    for (let articles = 2; articles >= 1 && offline.text.length > MAX_REPLY_CHARS; articles--) {
+      offline = composeOfflineAnswer({ ...base, laws, maxArticles: articles });
     }
-    return { text: DISCLAIMER, citations: [] };
+    let reply: Reply = { text: offline.text, citations: offline.citations };
+    if (this.model && offline.grounded) {
+      reply = (await this.answerWithModel(question, history, offline, base.dangerLine)) ?? reply;
+    }
+    if (options.conversation) this.memory.remember(options.conversation, question, reply.text);
+    return reply;
+  }
+
+  /** The model's answer, checked; undefined (so the offline answer stands) on any failure. */
+  private async answerWithModel(
+    question: string,
+    history: readonly Turn[],
+    offline: OfflineAnswer,
+    dangerLine: string | undefined,
+  ): Promise<Reply | undefined> {
+    const model = this.model!;
+    const given = [...offline.laws, ...(offline.guide ? [offline.guide] : [])];
+    const passages = given
+      .map((p, i) => {
+        const { title, article, section } = p.chunk.meta;
+        const label =
+          p.chunk.meta.kind === 'law'
+            ? `《${title}》${article ?? ''}`
+            : `《${title}》${section ?? ''}`;
+        return `[${i + 1}] ${label}：${p.chunk.text.replace(/\s+/gu, '')}`;
+      })
+      .join('\n');
+    const prompt = model.prompt.render({
+      town: model.town,
+      history: history.length
+        ? `之前的对话：\n${history.map((t) => `村民：${t.question}\n助手：${t.answer.split('\n')[0]}`).join('\n')}`
+        : '',
+      passages,
+      question,
+    });
+    let raw: string;
+    try {
+      raw = await model.chat.complete(prompt, AbortSignal.timeout(model.timeoutMs));
+    } catch (error) {
+      model.log?.(
+        `model ${model.chat.id} failed (${(error as Error).message}); using the offline answer`,
+      );
+      return undefined;
+    }
+    const checked = checkModelAnswer(raw, given.length, (law, article) =>
+      this.articles.has(`${law}|${article}`),
+    );
+    if (!checked) {
+      model.log?.(`model answer cited no given passage; using the offline answer`);
+      return undefined;
+    }
+    for (const repair of checked.repairs) model.log?.(`model answer repaired: ${repair}`);
+    const used = checked.cited.map((n) => given[n - 1]!);
+    const bigrams = questionBigrams(question, []);
+    const basis = used
+      .filter((p) => p.chunk.meta.kind === 'law')
+      .map(
+        (p, i) =>
+          `${i + 1}. 《${p.chunk.meta.title}》${p.chunk.meta.article ?? ''}：“${bestSentence(p.chunk.text, bigrams)}”`,
+      );
+    const lines = [
+      ...(dangerLine ? [`【紧急】${dangerLine}`] : []),
+      checked.text,
+      ...(basis.length ? ['法律依据：', ...basis] : []),
+      ...(offline.whereLine ? [offline.whereLine] : []),
+      DISCLAIMER,
+    ];
+    const text = lines.join('\n');
+    if (text.length > MAX_REPLY_CHARS) return undefined;
+    return { text, citations: used.map(citationOf) };
   }
 }

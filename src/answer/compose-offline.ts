@@ -132,6 +132,10 @@ export interface OfflineAnswer {
   citations: Citation[];
   /** False when nothing retrieved was about the question: the reply says so and refers. */
   grounded: boolean;
+  /** The parts a model-written answer reuses: quoted articles, the guide, the 可以找 line. */
+  laws: Passage[];
+  guide?: Passage;
+  whereLine?: string;
 }
 
 /**
@@ -161,7 +165,7 @@ export function composeOfflineAnswer(input: OfflineAnswerInput): OfflineAnswer {
   if (input.dangerLine) lines.push(`【紧急】${input.dangerLine}`);
   if (!laws.length && !guide && input.dangerLine) {
     lines.push(`事后可以找：${DANGER_HELP}`, DISCLAIMER);
-    return { text: lines.join('\n'), citations: [], grounded: false };
+    return { text: lines.join('\n'), citations: [], grounded: false, laws: [] };
   }
   if (!laws.length && !guide) {
     lines.push(
@@ -169,7 +173,7 @@ export function composeOfflineAnswer(input: OfflineAnswerInput): OfflineAnswer {
       `建议向镇司法所或村调委会当面咨询，或拨打12348公共法律服务热线。`,
       DISCLAIMER,
     );
-    return { text: lines.join('\n'), citations: [], grounded: false };
+    return { text: lines.join('\n'), citations: [], grounded: false, laws: [] };
   }
   if (guide) {
     const asked = (guide.chunk.meta.section ?? '').replace(/^.*常见问题[:：]\s*/u, '');
@@ -193,11 +197,14 @@ export function composeOfflineAnswer(input: OfflineAnswerInput): OfflineAnswer {
     const phone = phoneFor(name, input.services);
     return `${name}${phone ? `（电话 ${phone}）` : ''}${what ? `，${what.replace(/[。；]$/u, '')}` : ''}`;
   });
-  lines.push(`可以找：${where.join('；')}`);
-  lines.push(DISCLAIMER);
+  const whereLine = `可以找：${where.join('；')}`;
+  lines.push(whereLine, DISCLAIMER);
   return {
     text: lines.join('\n'),
     citations: [...laws, ...(guide ? [guide] : [])].map(citationOf),
     grounded: true,
+    laws,
+    ...(guide && { guide }),
+    whereLine,
   };
 }

@@ -1,6 +1,4 @@
-import { join } from 'node:path';
-import { QuestionAnswerer } from '../answer/answer-question.ts';
-import { loadServices } from '../answer/services.ts';
+import { createQuestionAnswerer } from '../answer/create-answerer.ts';
 import { loadConfig } from '../config.ts';
 import { createEmbedder, openRetriever } from '../retrieve/open-retriever.ts';
 import { createProgressBar } from './progress-bar.ts';
@@ -18,10 +16,7 @@ async function main() {
     createProgressBar('embedding').update,
   );
   if (built) printBuildReport(built, (line) => console.error(line));
-  const answerer = new QuestionAnswerer(
-    retriever,
-    loadServices(join(config.knowledgeDir, 'services.md')),
-  );
+  const answerer = createQuestionAnswerer(config, retriever);
   const reply = await answerer.answerQuestion(question);
   console.log(reply.text);
 }

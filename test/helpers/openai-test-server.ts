@@ -21,12 +21,28 @@ export function toyEmbedding(text: string, dimensions: number): number[] {
   return v;
 }
 
+/** An OpenAI chat completion carrying `content`. */
+export function chatCompletion(content: string) {
+  return {
+    id: 'chatcmpl-test',
+    object: 'chat.completion',
+    created: 0,
+    model: 'toy-chat',
+    choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content } }],
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  };
+}
+
 /**
  * A small OpenAI-compatible server on 127.0.0.1 for tests: /v1/embeddings answers with toy
- * vectors; `behaviour` can override any request (errors, wrong shapes, hangs).
+ * vectors, /chat/completions with `chatReply`; `behaviour` can override any request (errors, wrong shapes, hangs).
  */
 export async function startOpenAITestServer(
-  options: { dimensions?: number; behaviour?: Behaviour } = {},
+  options: {
+    dimensions?: number;
+    behaviour?: Behaviour;
+    chatReply?: (body: unknown) => string;
+  } = {},
 ): Promise<TestServer> {
   const dimensions = options.dimensions ?? 8;
   const requests: TestServer['requests'] = [];
@@ -57,6 +73,13 @@ export async function startOpenAITestServer(
             })),
             usage: { prompt_tokens: 1, total_tokens: 1 },
           }),
+        );
+        return;
+      }
+      if (req.url?.endsWith('/chat/completions')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify(chatCompletion(options.chatReply?.(body) ?? '资料里没有相关规定 [1]。')),
         );
         return;
       }

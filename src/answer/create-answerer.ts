@@ -1,0 +1,24 @@
+import { join } from 'node:path';
+import type { Config } from '../config.ts';
+import type { HybridRetriever } from '../retrieve/hybrid-search.ts';
+import { ANSWER_PROMPT_PLACEHOLDERS, QuestionAnswerer } from './answer-question.ts';
+import { createOpenAIChatModel } from './chat-model.ts';
+import { PromptTemplate } from './prompt-template.ts';
+import { loadServices } from './services.ts';
+
+/** The answerer as configured: offline, or with the model server and its checked prompt. */
+export function createQuestionAnswerer(
+  config: Config,
+  retriever: HybridRetriever,
+  log: (line: string) => void = (line) => console.error(line),
+): QuestionAnswerer {
+  const services = loadServices(join(config.knowledgeDir, 'services.md'));
+  if (!config.llm) return new QuestionAnswerer(retriever, services);
+  return new QuestionAnswerer(retriever, services, {
+    chat: createOpenAIChatModel(config.llm),
+    prompt: PromptTemplate.load('prompts/answer.md', ANSWER_PROMPT_PLACEHOLDERS),
+    timeoutMs: config.llm.timeoutMs,
+    town: config.townName,
+    log,
+  });
+}
