@@ -1,23 +1,13 @@
+import { startRetriever } from './cli/start-retriever.ts';
 import { createInterface } from 'node:readline/promises';
 import { createQuestionAnswerer } from './answer/create-answerer.ts';
-import { printBuildReport } from './cli/print-build-report.ts';
-import { createProgressBar } from './cli/progress-bar.ts';
-import { loadConfig } from './config.ts';
-import { createEmbedder, openRetriever } from './retrieve/open-retriever.ts';
 
 const HELP = `松村镇法治助手 (console, offline). 输入问题，回车；"退出" 结束。
 Type a question as a resident would and press Enter; "退出" or Ctrl-D quits.`;
 
 /** Composition root: config once, then the retriever, then the console channel. */
 async function main() {
-  const config = loadConfig();
-  const embedder = await createEmbedder(config);
-  const { retriever, built } = await openRetriever(
-    config,
-    embedder,
-    createProgressBar('首次建立索引').update,
-  );
-  if (built) printBuildReport(built);
+  const { config, retriever } = await startRetriever(console.log, '首次建立索引');
   const answerer = createQuestionAnswerer(config, retriever);
   console.log(HELP);
   const rl = createInterface({

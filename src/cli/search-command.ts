@@ -1,10 +1,7 @@
+import { startRetriever } from './start-retriever.ts';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
 import { formatPassage } from './format-passage.ts';
-import { createEmbedder, openRetriever } from '../retrieve/open-retriever.ts';
 import type { DocumentKind } from '../ingest/types.ts';
-import { createProgressBar } from './progress-bar.ts';
-import { printBuildReport } from './print-build-report.ts';
 
 async function main() {
   const { positionals, values } = parseArgs({
@@ -16,14 +13,7 @@ async function main() {
     throw new Error(
       'usage: npm run search -- "问题" [--k 5] [--kind law|report|guide] [--year 2023]',
     );
-  const config = loadConfig();
-  const embedder = await createEmbedder(config);
-  const { retriever, built } = await openRetriever(
-    config,
-    embedder,
-    createProgressBar('embedding').update,
-  );
-  if (built) printBuildReport(built);
+  const { config, retriever } = await startRetriever();
   const passages = await retriever.retrievePassages(question, {
     k: values.k ? Number(values.k) : config.searchTopK,
     filter: {
