@@ -12,7 +12,7 @@ export function createQuestionAnswerer(
   retriever: HybridRetriever,
   log: (line: string) => void = (line) => console.error(line),
 ): QuestionAnswerer {
-  const services = loadServices(join(config.knowledgeDir, 'services.md'));
+  const services = loadServices(join(config.knowledgeDir, 'guides', '本地法律服务.md'));
   if (!config.llm) return new QuestionAnswerer(retriever, services);
   return new QuestionAnswerer(retriever, services, {
     chat: createOpenAIChatModel(config.llm),

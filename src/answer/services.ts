@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** One local service from knowledge/services.md, with the phone the township filled in. */
+/** One local service from knowledge/guides/本地法律服务.md, with the phone the township filled in. */
 export interface Service {
   name: string;
   phone?: string;

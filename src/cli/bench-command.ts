@@ -83,7 +83,7 @@ async function benchAnswer(values: Record<string, string | boolean | undefined>)
     chunks,
     readJsonl<BenchQuery>(queriesPath),
     loadSynonyms('knowledge/synonyms.tsv'),
-    loadServices('knowledge/services.md'),
+    loadServices('knowledge/guides/本地法律服务.md'),
   );
   for (const key of result.fabricatedKeys) console.log(`cited but not in the corpus: ${key}`);
   console.log(

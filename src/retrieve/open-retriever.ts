@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { buildKnowledgeIndex, type BuildReport } from '../index/build-knowledge-index.ts';
 import { createOfflineEmbedder, createOpenAIEmbedder, type Embedder } from '../index/embedder.ts';
-import { loadIndex, readManifest } from '../index/index-store.ts';
+import { INDEX_FORMAT_VERSION, loadIndex, readManifest } from '../index/index-store.ts';
 import { buildRetriever } from './build-retriever.ts';
 import type { HybridRetriever } from './hybrid-search.ts';
 import { loadSynonyms } from './query-expansion.ts';
@@ -20,8 +20,8 @@ export interface OpenedRetriever {
 }
 
 /**
- * Loads the saved index into a retriever, building it first when there is none (first start),
- * so `npm start` works on a fresh clone.
+ * Loads the saved index into a retriever, building it first when there is none (first start)
+ * or it was built by another embedder, so `npm start` works on a fresh clone and after upgrades.
  */
 export async function openRetriever(
   config: Config,
@@ -29,7 +29,13 @@ export async function openRetriever(
   onProgress?: (done: number, total: number) => void,
 ): Promise<OpenedRetriever> {
   let built: BuildReport | undefined;
-  if (!(await readManifest(config.indexDir))) {
+  const manifest = await readManifest(config.indexDir);
+  // No index yet, or one made by another embedder or format: build it now (it says why).
+  if (
+    !manifest ||
+    manifest.embedderId !== embedder.id ||
+    manifest.formatVersion !== INDEX_FORMAT_VERSION
+  ) {
     built = await buildKnowledgeIndex({
       knowledgeDir: config.knowledgeDir,
       indexDir: config.indexDir,

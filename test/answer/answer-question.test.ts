@@ -34,7 +34,10 @@ before(async () => {
     chunks,
     synonyms: loadSynonyms(`${ROOT}knowledge/synonyms.tsv`),
   });
-  answerer = new QuestionAnswerer(retriever, loadServices(`${ROOT}knowledge/services.md`));
+  answerer = new QuestionAnswerer(
+    retriever,
+    loadServices(`${ROOT}knowledge/guides/本地法律服务.md`),
+  );
 });
 
 test('a resident gets a short plain-text answer with retrieved articles, where to go and the disclaimer', async () => {

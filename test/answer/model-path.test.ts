@@ -50,12 +50,12 @@ async function answerWith(
   };
   const answerer = new QuestionAnswerer(
     retriever,
-    loadServices(`${ROOT}knowledge/services.md`),
+    loadServices(`${ROOT}knowledge/guides/本地法律服务.md`),
     model,
   );
   const offline = await new QuestionAnswerer(
     retriever,
-    loadServices(`${ROOT}knowledge/services.md`),
+    loadServices(`${ROOT}knowledge/guides/本地法律服务.md`),
   ).answerQuestion(QUESTION);
   const started = performance.now();
   try {

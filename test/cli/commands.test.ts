@@ -33,11 +33,11 @@ const tsx = (script: string, args: string[], env: NodeJS.ProcessEnv) =>
 test('npm run index reports a corrupt file by name, then search cites the report section', async () => {
   const { env } = makeWorkspace();
   const index = await tsx('src/cli/index-command.ts', [], env);
-  assert.match(index.stdout, /Indexed \d+ passages: 23 file\(s\) embedded/);
+  assert.match(index.stdout, /Indexed \d+ passages: 24 file\(s\) embedded/);
   assert.match(index.stdout, /Skipped laws\/坏\.pdf: /);
 
   const again = await tsx('src/cli/index-command.ts', [], env);
-  assert.match(again.stdout, /0 file\(s\) embedded, 23 unchanged/);
+  assert.match(again.stdout, /0 file\(s\) embedded, 24 unchanged/);
 
   const search = await tsx('src/cli/search-command.ts', ['排查了多少矛盾纠纷', '--k', '2'], env);
   assert.match(
