@@ -61,7 +61,7 @@ export class QuestionAnswerer {
     retriever.chunks.forEach((chunk, ordinal) => {
       const key = `${chunk.meta.title}|${chunk.meta.article}`;
       if (chunk.meta.kind === 'law' && chunk.meta.article && !this.articles.has(key)) {
-        this.articles.set(key, { chunk, ordinal, score: 0, coverage: 0 });
+        this.articles.set(key, { chunk, ordinal, score: 0 });
       }
     });
     for (const chunk of retriever.chunks) {

@@ -93,15 +93,6 @@ export class Bm25Index {
     return Math.max(0.01, Math.log(1 + (this.size - df + 0.5) / (df + 0.5)));
   }
 
-  /** The score of an average-length document holding each query term once: a scale for scores. */
-  fullMatchScore(terms: WeightedTerm[]): number {
-    const merged = new Map<string, number>();
-    for (const { term, weight } of terms) merged.set(term, (merged.get(term) ?? 0) + weight);
-    let total = 0;
-    for (const [term, weight] of merged) total += this.idf(term) * weight;
-    return total;
-  }
-
   /** Document frequency of a term (0 when unseen). */
   docFrequency(term: string): number {
     const id = this.termIds.get(term);

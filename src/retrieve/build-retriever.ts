@@ -8,6 +8,7 @@ import {
   HybridRetriever,
   lexicalText,
   type FusionWeights,
+  type SectionIndex,
 } from './hybrid-search.ts';
 import type { SynonymEntry } from './query-expansion.ts';
 import { findRepealedLaws } from './repealed-laws.ts';
@@ -29,6 +30,28 @@ export function* mapLazily<T, U>(items: readonly T[], f: (item: T) => U): Genera
   for (const item of items) yield f(item);
 }
 
+/** Groups chunks by document and section path and indexes each group's text as one. */
+export function buildSectionIndex(chunks: readonly Chunk[]): SectionIndex {
+  const ids = new Map<string, number>();
+  const members: number[][] = [];
+  const sectionOf = new Uint32Array(chunks.length);
+  chunks.forEach((chunk, i) => {
+    const key = `${chunk.meta.source}|${chunk.meta.title}|${chunk.meta.section ?? ''}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = members.length;
+      ids.set(key, id);
+      members.push([]);
+    }
+    members[id]!.push(i);
+    sectionOf[i] = id;
+  });
+  const index = new Bm25Index(
+    mapLazily(members, (list) => list.flatMap((i) => tokenize(lexicalText(chunks[i]!)))),
+  );
+  return { index, sectionOf };
+}
+
 /** Assembles the retriever: the lexical index is always rebuilt from the chunk texts (fast). */
 export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRetriever> {
   const { chunks, embeddings } = inputs;
@@ -43,6 +66,7 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
       ...(dense && embeddings && { dense, embeddings }),
       ...(inputs.synonyms && { synonyms: inputs.synonyms }),
       repealed: findRepealedLaws(chunks, inputs.today ?? new Date()),
+      sections: buildSectionIndex(chunks),
     },
     inputs.fusion ?? DEFAULT_FUSION,
   );
