@@ -25,9 +25,34 @@ const schema = z
     LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
     TOWN_NAME: z.string().trim().min(1).default('松村镇'),
     MAX_FILE_MB: z.coerce.number().positive().default(50),
+    MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
+    BOT_PREFIXES: z.string().default('法治助手'),
+    STAFF_IDS: z.string().default(''),
+    ADVISER_IDS: z.string().default(''),
+    ADMIN_IDS: z.string().default(''),
+    MAX_MESSAGE_AGE_S: z.coerce.number().int().positive().default(180),
+    MAX_MESSAGE_CHARS: z.coerce.number().int().min(20).default(500),
+    RATE_PER_PERSON_PER_MIN: z.coerce.number().int().positive().default(10),
+    RATE_PER_GROUP_PER_MIN: z.coerce.number().int().positive().default(30),
+    HTTP_HOST: z.string().default('127.0.0.1'),
+    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+    HTTP_TOKEN: optionalText,
+    WECHATY_PUPPET: optionalText,
+    WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
+    WECHAT_ROOMS: z.string().default(''),
+    WECOM_BOT_ID: optionalText,
+    WECOM_BOT_SECRET: optionalText,
     SEARCH_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
   })
   .superRefine((env, ctx) => {
+    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HTTP_HOST);
+    if (!loopback && !env.HTTP_TOKEN) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_TOKEN'],
+        message: `required when HTTP_HOST (${env.HTTP_HOST}) is not loopback: set a long random token`,
+      });
+    }
     if (Boolean(env.LLM_BASE_URL) !== Boolean(env.LLM_MODEL)) {
       ctx.addIssue({
         code: 'custom',
@@ -54,6 +79,20 @@ export interface Config {
   maxFileBytes: number;
   searchTopK: number;
   townName: string;
+  maxUploadBytes: number;
+  bot: {
+    prefixes: string[];
+    roles: { staff: string[]; adviser: string[]; admin: string[] };
+    maxAgeMs: number;
+    maxTextChars: number;
+    perPersonPerMinute: number;
+    perGroupPerMinute: number;
+  };
+  http: { host: string; port: number; token?: string };
+  wechat: { puppet?: string; puppetToken?: string; rooms: string[] };
+  wecom: { botId?: string; secret?: string };
+  /** Values that must never appear in logs or replies. */
+  secrets: string[];
   /** Present when a chat model server is configured; otherwise answers are offline. */
   llm?: { baseURL: string; apiKey: string; model: string; timeoutMs: number };
   embeddings:
@@ -66,6 +105,14 @@ export interface Config {
         timeoutMs: number;
         dimensions?: number;
       };
+}
+
+/** "a, b，c" -> ["a", "b", "c"]. */
+function list(value: string): string[] {
+  return value
+    .split(/[,，\s]+/u)
+    .map((v) => v.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -88,6 +135,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, envFile = '.env
     maxFileBytes: Math.round(e.MAX_FILE_MB * 1024 * 1024),
     searchTopK: e.SEARCH_TOP_K,
     townName: e.TOWN_NAME,
+    maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    bot: {
+      prefixes: list(e.BOT_PREFIXES),
+      roles: { staff: list(e.STAFF_IDS), adviser: list(e.ADVISER_IDS), admin: list(e.ADMIN_IDS) },
+      maxAgeMs: e.MAX_MESSAGE_AGE_S * 1000,
+      maxTextChars: e.MAX_MESSAGE_CHARS,
+      perPersonPerMinute: e.RATE_PER_PERSON_PER_MIN,
+      perGroupPerMinute: e.RATE_PER_GROUP_PER_MIN,
+    },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, ...(e.HTTP_TOKEN && { token: e.HTTP_TOKEN }) },
+    wechat: {
+      ...(e.WECHATY_PUPPET && { puppet: e.WECHATY_PUPPET }),
+      ...(e.WECHATY_PUPPET_SERVICE_TOKEN && { puppetToken: e.WECHATY_PUPPET_SERVICE_TOKEN }),
+      rooms: list(e.WECHAT_ROOMS),
+    },
+    wecom: {
+      ...(e.WECOM_BOT_ID && { botId: e.WECOM_BOT_ID }),
+      ...(e.WECOM_BOT_SECRET && { secret: e.WECOM_BOT_SECRET }),
+    },
+    secrets: [
+      e.LLM_API_KEY,
+      e.EMBEDDINGS_API_KEY,
+      e.HTTP_TOKEN,
+      e.WECHATY_PUPPET_SERVICE_TOKEN,
+      e.WECOM_BOT_SECRET,
+    ].filter((v): v is string => Boolean(v)),
     ...(e.LLM_BASE_URL &&
       e.LLM_MODEL && {
         llm: {

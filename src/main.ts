@@ -1,32 +1,67 @@
-import { startRetriever } from './cli/start-retriever.ts';
-import { createInterface } from 'node:readline/promises';
-import { createQuestionAnswerer } from './answer/create-answerer.ts';
+import { parseArgs } from 'node:util';
+import { createApp } from './app.ts';
+import type { Channel } from './bot/types.ts';
+import { createProgressBar } from './cli/progress-bar.ts';
+import { ConsoleChannel, CONSOLE_USER } from './channels/console.ts';
+import { HttpChannel } from './channels/http.ts';
+import { loadConfig, type Config } from './config.ts';
 
-const HELP = `松村镇法治助手 (console, offline). 输入问题，回车；"退出" 结束。
+const ROLES = ['staff', 'adviser', 'admin'] as const;
+
+const CONSOLE_BANNER = `松村镇法治助手 (console, offline)。输入问题，回车；“帮助”看能做什么；“退出”结束。
 Type a question as a resident would and press Enter; "退出" or Ctrl-D quits.`;
 
-/** Composition root: config once, then the retriever, then the console channel. */
-async function main() {
-  const { config, retriever } = await startRetriever(console.log, '首次建立索引');
-  const answerer = createQuestionAnswerer(config, retriever);
-  console.log(HELP);
-  const rl = createInterface({
-    input: process.stdin,
-    output: process.stdout,
-    terminal: process.stdin.isTTY,
-  });
-  rl.setPrompt('> ');
-  rl.prompt();
-  for await (const line of rl) {
-    const question = line.trim();
-    if (question === '退出' || question === 'exit') break;
-    if (question === '帮助' || question === 'help') console.log(HELP);
-    else if (question) {
-      console.log((await answerer.answerQuestion(question, { conversation: 'console' })).text);
+/** Only the chosen channel's module (and so its SDK) is loaded. */
+async function createChannel(name: string, config: Config): Promise<Channel> {
+  switch (name) {
+    case 'console':
+      return new ConsoleChannel(CONSOLE_BANNER);
+    case 'http':
+      return new HttpChannel(config.http);
+    case 'wechat': {
+      const { WechatyChannel } = await import('./channels/wechaty.ts');
+      return new WechatyChannel(config.wechat);
     }
-    rl.prompt();
+    case 'wecom': {
+      const { WecomChannel } = await import('./channels/wecom.ts');
+      return new WecomChannel(config.wecom);
+    }
+    default:
+      throw new Error(`unknown channel "${name}": use console, http, wechat or wecom`);
   }
-  rl.close();
+}
+
+/** Composition root: config once, the app on the saved index, then the chosen channel. */
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { as: { type: 'string' } },
+  });
+  const channelName = positionals[0] ?? 'console';
+  const config = loadConfig();
+  if (values.as) {
+    const role = values.as as (typeof ROLES)[number];
+    if (!ROLES.includes(role)) throw new Error(`--as takes ${ROLES.join(', ')}`);
+    config.bot.roles[role].push(`console:${CONSOLE_USER}`);
+  }
+  const channel = await createChannel(channelName, config);
+  const app = await createApp(config, { onProgress: createProgressBar('首次建立索引').update });
+  await channel.start((message) => app.bot.handle(message));
+  app.log.info(
+    `${channel.name} channel started${channel instanceof HttpChannel ? ` on ${channel.address}` : ''}`,
+  );
+
+  const shutdown = async (signal: string) => {
+    app.log.info(`${signal}: stopping the ${channel.name} channel`);
+    await channel.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  if (channel instanceof ConsoleChannel) {
+    await channel.finished();
+    process.exit(0);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -47,22 +47,39 @@ test('npm run index reports a corrupt file by name, then search cites the report
   assert.match(search.stdout, /60余起/);
 });
 
-test('the console builds the index on first start and answers a typed question', async () => {
-  const { env } = makeWorkspace();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts')], {
+function runConsole(env: NodeJS.ProcessEnv, args: string[], lines: string[]) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main.ts'), ...args], {
     cwd: ROOT,
     env,
   });
   let out = '';
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
-  child.stdin.write('找村里调委会调解要交钱不？\n');
-  child.stdin.write('退出\n');
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  for (const line of lines) child.stdin.write(`${line}\n`);
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, out, err })),
+  );
+}
+
+test('the console builds the index on first start and answers a typed question', async () => {
+  const { env } = makeWorkspace();
+  const { code, out, err } = await runConsole(
+    env,
+    [],
+    ['找村里调委会调解要交钱不？', '状态', '退出'],
+  );
   assert.equal(code, 0);
-  assert.match(out, /Indexed \d+ passages/);
+  assert.match(err, /已索引 \d+ 段/u);
   assert.match(out, /不收.*费用/u);
   assert.match(out, /可以找：.*调解委员会/u);
   assert.match(out, /提示：以上是法律信息/u);
+  assert.match(out, /这个命令您没有权限使用/u, 'a resident may not ask for status');
+});
+
+test('the console takes another role with --as', async () => {
+  const { env } = makeWorkspace();
+  const { code, out } = await runConsole(env, ['console', '--as', 'admin'], ['状态', '退出']);
+  assert.equal(code, 0);
+  assert.match(out, /知识库：\d+ 段/u);
 });
