@@ -9,68 +9,71 @@ const optionalText = z
   .optional()
   .transform((v) => (v ? v : undefined));
 
-const schema = z
-  .object({
-    KNOWLEDGE_DIR: z.string().default('knowledge'),
-    DATA_DIR: z.string().default('data'),
-    EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
-    EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(64).max(8192).optional(),
-    EMBEDDINGS_BASE_URL: optionalText.pipe(z.url().optional()),
-    EMBEDDINGS_API_KEY: optionalText,
-    EMBEDDINGS_MODEL: optionalText,
-    EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().positive().default(20000),
-    LLM_BASE_URL: optionalText.pipe(z.url().optional()),
-    LLM_API_KEY: optionalText,
-    LLM_MODEL: optionalText,
-    LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
-    TOWN_NAME: z.string().trim().min(1).default('松村镇'),
-    MAX_FILE_MB: z.coerce.number().positive().default(50),
-    MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
-    BOT_PREFIXES: z.string().default('法治助手'),
-    STAFF_IDS: z.string().default(''),
-    ADVISER_IDS: z.string().default(''),
-    ADMIN_IDS: z.string().default(''),
-    MAX_MESSAGE_AGE_S: z.coerce.number().int().positive().default(180),
-    MAX_MESSAGE_CHARS: z.coerce.number().int().min(20).default(500),
-    RATE_PER_PERSON_PER_MIN: z.coerce.number().int().positive().default(10),
-    RATE_PER_GROUP_PER_MIN: z.coerce.number().int().positive().default(30),
-    HTTP_HOST: z.string().default('127.0.0.1'),
-    HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
-    HTTP_TOKEN: optionalText,
-    WECHATY_PUPPET: optionalText,
-    WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
-    WECHAT_ROOMS: z.string().default(''),
-    WECOM_BOT_ID: optionalText,
-    WECOM_BOT_SECRET: optionalText,
-    SEARCH_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
-  })
-  .superRefine((env, ctx) => {
-    const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HTTP_HOST);
-    if (!loopback && !env.HTTP_TOKEN) {
+const fields = z.object({
+  KNOWLEDGE_DIR: z.string().default('knowledge'),
+  DATA_DIR: z.string().default('data'),
+  EMBEDDINGS_PROVIDER: z.enum(['offline', 'openai']).default('offline'),
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(64).max(8192).optional(),
+  EMBEDDINGS_BASE_URL: optionalText.pipe(z.url().optional()),
+  EMBEDDINGS_API_KEY: optionalText,
+  EMBEDDINGS_MODEL: optionalText,
+  EMBEDDINGS_TIMEOUT_MS: z.coerce.number().int().positive().default(20000),
+  LLM_BASE_URL: optionalText.pipe(z.url().optional()),
+  LLM_API_KEY: optionalText,
+  LLM_MODEL: optionalText,
+  LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  TOWN_NAME: z.string().trim().min(1).default('松村镇'),
+  MAX_FILE_MB: z.coerce.number().positive().default(50),
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(10),
+  BOT_PREFIXES: z.string().default('法治助手'),
+  STAFF_IDS: z.string().default(''),
+  ADVISER_IDS: z.string().default(''),
+  ADMIN_IDS: z.string().default(''),
+  MAX_MESSAGE_AGE_S: z.coerce.number().int().positive().default(180),
+  MAX_MESSAGE_CHARS: z.coerce.number().int().min(20).default(500),
+  RATE_PER_PERSON_PER_MIN: z.coerce.number().int().positive().default(10),
+  RATE_PER_GROUP_PER_MIN: z.coerce.number().int().positive().default(30),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HTTP_TOKEN: optionalText,
+  WECHATY_PUPPET: optionalText,
+  WECHATY_PUPPET_SERVICE_TOKEN: optionalText,
+  WECHAT_ROOMS: z.string().default(''),
+  WECOM_BOT_ID: optionalText,
+  WECOM_BOT_SECRET: optionalText,
+  SEARCH_TOP_K: z.coerce.number().int().min(1).max(50).default(5),
+});
+
+/** Every variable the program reads (each is documented in .env.example). */
+export const CONFIG_VARIABLES = Object.keys(fields.shape);
+
+const schema = fields.superRefine((env, ctx) => {
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(env.HTTP_HOST);
+  if (!loopback && !env.HTTP_TOKEN) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['HTTP_TOKEN'],
+      message: `required when HTTP_HOST (${env.HTTP_HOST}) is not loopback: set a long random token`,
+    });
+  }
+  if (Boolean(env.LLM_BASE_URL) !== Boolean(env.LLM_MODEL)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [env.LLM_BASE_URL ? 'LLM_MODEL' : 'LLM_BASE_URL'],
+      message: 'set both LLM_BASE_URL and LLM_MODEL to use a model server, or neither',
+    });
+  }
+  if (env.EMBEDDINGS_PROVIDER !== 'openai') return;
+  for (const key of ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'] as const) {
+    if (!env[key]) {
       ctx.addIssue({
         code: 'custom',
-        path: ['HTTP_TOKEN'],
-        message: `required when HTTP_HOST (${env.HTTP_HOST}) is not loopback: set a long random token`,
+        path: [key],
+        message: `required when EMBEDDINGS_PROVIDER=openai (see .env.example)`,
       });
     }
-    if (Boolean(env.LLM_BASE_URL) !== Boolean(env.LLM_MODEL)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.LLM_BASE_URL ? 'LLM_MODEL' : 'LLM_BASE_URL'],
-        message: 'set both LLM_BASE_URL and LLM_MODEL to use a model server, or neither',
-      });
-    }
-    if (env.EMBEDDINGS_PROVIDER !== 'openai') return;
-    for (const key of ['EMBEDDINGS_BASE_URL', 'EMBEDDINGS_MODEL'] as const) {
-      if (!env[key]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `required when EMBEDDINGS_PROVIDER=openai (see .env.example)`,
-        });
-      }
-    }
-  });
+  }
+});
 
 export interface Config {
   knowledgeDir: string;

@@ -46,3 +46,16 @@ test('turns the model path on only when both LLM_BASE_URL and LLM_MODEL are set'
     timeoutMs: 15000,
   });
 });
+
+test('.env.example documents every variable, and its defaults are valid', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { parseEnv } = await import('node:util');
+  const { CONFIG_VARIABLES } = await import('../src/config.ts');
+  const text = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const documented = new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gmu)].map((m) => m[1]));
+  assert.deepEqual(
+    CONFIG_VARIABLES.filter((v) => !documented.has(v)),
+    [],
+  );
+  assert.doesNotThrow(() => loadConfig(parseEnv(text), ''));
+});
