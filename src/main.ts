@@ -12,7 +12,11 @@ const CONSOLE_BANNER = `松村镇法治助手 (console, offline)。输入问题�
 Type a question as a resident would and press Enter; "退出" or Ctrl-D quits.`;
 
 /** Only the chosen channel's module (and so its SDK) is loaded. */
-async function createChannel(name: string, config: Config): Promise<Channel> {
+async function createChannel(
+  name: string,
+  config: Config,
+  log: (line: string) => void,
+): Promise<Channel> {
   switch (name) {
     case 'console':
       return new ConsoleChannel(CONSOLE_BANNER);
@@ -20,11 +24,11 @@ async function createChannel(name: string, config: Config): Promise<Channel> {
       return new HttpChannel(config.http);
     case 'wechat': {
       const { WechatyChannel } = await import('./channels/wechaty.ts');
-      return new WechatyChannel(config.wechat);
+      return new WechatyChannel(config.wechat, { log });
     }
     case 'wecom': {
       const { WecomChannel } = await import('./channels/wecom.ts');
-      return new WecomChannel(config.wecom);
+      return new WecomChannel(config.wecom, { log });
     }
     default:
       throw new Error(`unknown channel "${name}": use console, http, wechat or wecom`);
@@ -44,8 +48,8 @@ async function main() {
     if (!ROLES.includes(role)) throw new Error(`--as takes ${ROLES.join(', ')}`);
     config.bot.roles[role].push(`console:${CONSOLE_USER}`);
   }
-  const channel = await createChannel(channelName, config);
   const app = await createApp(config, { onProgress: createProgressBar('首次建立索引').update });
+  const channel = await createChannel(channelName, config, (line) => app.log.info(line));
   await channel.start((message) => app.bot.handle(message));
   app.log.info(
     `${channel.name} channel started${channel instanceof HttpChannel ? ` on ${channel.address}` : ''}`,

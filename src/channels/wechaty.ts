@@ -102,8 +102,13 @@ export class WechatyChannel implements Channel {
         this.log(`scan status ${ScanStatus[status] ?? status}`);
         return;
       }
-      qrcodeTerminal.generate(qrcode, { small: true }, (ascii) => process.stdout.write(`${ascii}\n`));
-      this.log(`scan the QR code above with WeChat to log in: ${qrcodeValueToImageUrl(qrcode)}`);
+      qrcodeTerminal.generate(qrcode, { small: true }, (ascii) =>
+        process.stdout.write(`${ascii}\n`),
+      );
+      // The image link renders the QR on wechaty.js.org, for terminals that cannot show it.
+      this.log(
+        `scan the QR code above with WeChat to log in (${qrcode}; as an image: ${qrcodeValueToImageUrl(qrcode)})`,
+      );
     });
     bot.on('login', (user: Contact) => this.log(`logged in as ${user.name()} (${user.id})`));
     bot.on('logout', (user: Contact, reason?: string) =>
