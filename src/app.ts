@@ -6,6 +6,7 @@ import { createQuestionAnswerer } from './answer/create-answerer.ts';
 import { Bot, type BotHandlers } from './bot/bot.ts';
 import { createLogger, type Logger } from './bot/logger.ts';
 import type { Config } from './config.ts';
+import { createDrafter } from './draft/create-drafter.ts';
 import { DocumentLoadError } from './errors.ts';
 import { buildKnowledgeIndex, type BuildReport } from './index/build-knowledge-index.ts';
 import type { Embedder } from './index/embedder.ts';
@@ -108,6 +109,7 @@ export async function createApp(
       return `已收到“${basename(target)}”，加入知识库。\n${await reindex()}`;
     },
   };
+  handlers.draft = createDrafter(config, (line) => log.warn(line));
   const bot = new Bot(handlers, { ...config.bot, log });
   return { bot, log, handlers };
 }

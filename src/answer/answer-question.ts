@@ -79,7 +79,6 @@ export class QuestionAnswerer {
     const danger = detectDanger(question);
     const scope = classifyScope(searchText, this.retriever.synonyms);
     if (!danger && scope === 'small-talk') return { text: INTRO, citations: [] };
-    if (!danger && scope === 'out-of-scope') return { text: OUT_OF_SCOPE, citations: [] };
 
     const { expansion } = this.retriever.queryTerms(searchText);
     const [laws, guides] = await Promise.all([
@@ -105,6 +104,10 @@ export class QuestionAnswerer {
     let offline: OfflineAnswer = composeOfflineAnswer({ ...base, laws });
     for (let articles = 2; articles >= 1 && offline.text.length > MAX_REPLY_CHARS; articles--) {
       offline = composeOfflineAnswer({ ...base, laws, maxArticles: articles });
+    }
+    // Outside the legal vocabulary, answer only when a guide (a township notice, say) fits.
+    if (!danger && scope === 'out-of-scope' && !offline.guide) {
+      return { text: OUT_OF_SCOPE, citations: [] };
     }
     let reply: Reply = { text: offline.text, citations: offline.citations };
     if (this.model && offline.grounded) {

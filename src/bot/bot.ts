@@ -128,6 +128,8 @@ export class Bot {
       this.seen.set(key, true);
       if (this.seen.size > 10_000) this.seen.delete(this.seen.keys().next().value!);
     }
+    // Control characters (other than tab and newlines) are noise from copy-paste or attacks.
+    // eslint-disable-next-line no-control-regex
     let text = message.text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/gu, '').trim();
     if (message.isGroup && !message.mentionedBot) {
       const prefix = this.settings.prefixes.find((p) => text.startsWith(p));

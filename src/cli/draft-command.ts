@@ -13,59 +13,13 @@ import {
   type DraftModel,
 } from '../draft/draft-with-model.ts';
 import { exportDocx } from '../draft/export-docx.ts';
-import { recognizeSection, type ReportPart } from '../draft/report-parts.ts';
-import { listKnowledgeFiles } from '../ingest/knowledge-files.ts';
+import { recognizeSection } from '../draft/report-parts.ts';
+import { defaultReportYear, loadExamples } from '../draft/draft-examples.ts';
 import { loadDocumentText } from '../ingest/load-document.ts';
-import { readKnowledgeDocument } from '../ingest/split-document.ts';
 
 const USAGE =
   'usage: npm run draft -- --section NAME --notes FILE [--docx OUT] [--year 2024]\n' +
   '  NAME: 一 … 七, 存在的不足, 主要举措, 全文 …; FILE: .txt/.md/.docx notes; --year: the year reported on';
-
-/** The paragraphs under each part (一、 … 七、) of a report, by part number. */
-export function paragraphsByPart(text: string): Map<number, string[]> {
-  const byPart = new Map<number, string[]>();
-  let current: number | undefined;
-  for (const raw of text.split(/\r?\n/u)) {
-    const line = raw.replace(/\u3000/gu, ' ').trim();
-    if (!line) continue;
-    if (/^[一二三四五六七八九十]+、/u.test(line)) {
-      try {
-        const part = recognizeSection(line);
-        current = part === 'all' ? undefined : part.number;
-      } catch {
-        current = undefined;
-      }
-      continue;
-    }
-    if (current !== undefined) byPart.set(current, [...(byPart.get(current) ?? []), line]);
-  }
-  return byPart;
-}
-
-/** Paragraphs of the town's past reports per part, newest report first (their headings win ties). */
-async function loadExamples(
-  knowledgeDir: string,
-  maxBytes: number,
-  log: (line: string) => void,
-): Promise<(part: ReportPart) => string[]> {
-  const reports: { year: number; byPart: Map<number, string[]> }[] = [];
-  for (const file of listKnowledgeFiles(knowledgeDir).filter((f) => f.kind === 'report')) {
-    try {
-      const { doc } = await readKnowledgeDocument(file, maxBytes);
-      reports.push({ year: doc.year ?? 0, byPart: paragraphsByPart(doc.text) });
-    } catch (error) {
-      log(`skipped ${file.source} as an example: ${(error as Error).message}`);
-    }
-  }
-  reports.sort((a, b) => b.year - a.year);
-  return (part) => reports.flatMap((r) => r.byPart.get(part.number) ?? []);
-}
-
-/** Reports are written at the turn of the year: until June the year reported on is the last one. */
-function defaultReportYear(now: Date): number {
-  return now.getMonth() < 6 ? now.getFullYear() - 1 : now.getFullYear();
-}
 
 function printMissing(missing: readonly string[]) {
   if (!missing.length) return;
@@ -123,7 +77,9 @@ async function main() {
     console.log(draft.text);
     printMissing(draft.missing);
   }
-  console.log(`\n（按${reportYear}年度报告起草，第五部分写${reportYear + 1}年的计划；用 --year 改）`);
+  console.log(
+    `\n（按${reportYear}年度报告起草，第五部分写${reportYear + 1}年的计划；用 --year 改）`,
+  );
 
   if (values.docx) {
     const out = resolve(values.docx);

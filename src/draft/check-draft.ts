@@ -13,8 +13,6 @@ const UNITS = [
   '场次',
   '户次',
   '件次',
-  '万元',
-  '亿元',
   '公里',
   '小时',
   '个村',
@@ -174,7 +172,8 @@ export function checkDraftOutline(draft: string): string[] {
     }
     const sub = /^（([一二三四五六七八九十]+)）/u.exec(line);
     if (sub) {
-      if (value(sub[1]!) !== expectedSub) problems.push(`（${sub[1]}） where （${expectedSub}） was due`);
+      if (value(sub[1]!) !== expectedSub)
+        problems.push(`（${sub[1]}） where （${expectedSub}） was due`);
       expectedSub = value(sub[1]!) + 1;
     }
     const arabic = /^（(\d+)）/u.exec(line);

@@ -81,7 +81,21 @@ interface Topic {
 const TOPICS: readonly Topic[] = [
   {
     key: 'leadership',
-    words: ['组织领导', '领导小组', '党委', '党政主要负责人', '主要负责人', '第一责任人', '责任清单', '专题研究', '研究部署', '统筹', '述法', '考核', '依法治镇'],
+    words: [
+      '组织领导',
+      '领导小组',
+      '党委',
+      '党政主要负责人',
+      '主要负责人',
+      '第一责任人',
+      '责任清单',
+      '专题研究',
+      '研究部署',
+      '统筹',
+      '述法',
+      '考核',
+      '依法治镇',
+    ],
     done: '强化组织领导，压实法治建设责任',
     plan: '加强组织领导，压实法治建设责任',
   },
@@ -93,19 +107,65 @@ const TOPICS: readonly Topic[] = [
   },
   {
     key: 'publicity',
-    words: ['普法', '宣传', '宣讲', '资料', '材料', '法治教育', '进校园', '进学校', '进农村', '宪法日', '以案释法', '法治文化', '法律明白人', '横幅', '展板', '阵地'],
+    words: [
+      '普法',
+      '宣传',
+      '宣讲',
+      '资料',
+      '材料',
+      '法治教育',
+      '进校园',
+      '进学校',
+      '进农村',
+      '宪法日',
+      '以案释法',
+      '法治文化',
+      '法律明白人',
+      '横幅',
+      '展板',
+      '阵地',
+    ],
     done: '强化法治宣传，营造良好氛围',
     plan: '加大法治宣传力度，营造浓厚法治氛围',
   },
   {
     key: 'enforcement',
-    words: ['执法', '检查', '整治', '处罚', '私挖滥采', '巡查', '安全生产', '护林防火', '防火', '环境', '文书', '查处', '违法', '违建', '乱堆乱放'],
+    words: [
+      '执法',
+      '检查',
+      '整治',
+      '处罚',
+      '私挖滥采',
+      '巡查',
+      '安全生产',
+      '护林防火',
+      '防火',
+      '环境',
+      '文书',
+      '查处',
+      '违法',
+      '违建',
+      '乱堆乱放',
+    ],
     done: '规范行政执法，推进严格公正文明执法',
     plan: '规范行政执法行为，提升执法水平',
   },
   {
     key: 'disputes',
-    words: ['纠纷', '调解', '信访', '上访', '接访', '矛盾', '排查', '化解', '调处', '网格', '维稳', '稳定'],
+    words: [
+      '纠纷',
+      '调解',
+      '信访',
+      '上访',
+      '接访',
+      '矛盾',
+      '排查',
+      '化解',
+      '调处',
+      '网格',
+      '维稳',
+      '稳定',
+    ],
     done: '强化依法治理，化解矛盾纠纷',
     plan: '健全多元解纷机制，维护社会和谐稳定',
   },
@@ -251,10 +311,7 @@ function officialItem(note: string, part: ReportPart): string {
 function enumerate(items: readonly string[]): string {
   if (items.length === 1) return `${items[0]}。`;
   const separator = items.some((i) => i.includes('。')) ? '。' : '；';
-  return (
-    items.map((item, i) => `${numeral(i + 1)}是${item}`).join(separator) +
-    '。'
-  );
+  return items.map((item, i) => `${numeral(i + 1)}是${item}`).join(separator) + '。';
 }
 
 /** 1 -> 一, 12 -> 十二, 23 -> 二十三 (outline numbers never use digits: they are not figures). */
@@ -409,19 +466,20 @@ export interface NotesByPart {
   unassigned: string[];
 }
 
-const PART_MARKER = /^[#\s]*(?:【\s*(.+?)\s*】|第([一二三四五六七])部分[：:]?\s*(.*)|([一二三四五六七])、\s*(.*))$/u;
+const PART_MARKER =
+  /^[#\s]*(?:【\s*(.+?)\s*】|第([一二三四五六七])部分[：:]?\s*(.*)|([一二三四五六七])、\s*(.*))$/u;
 
 function markerPart(line: string): ReportPart | undefined {
   const m = PART_MARKER.exec(line.trim());
   if (m) {
     const [, bracketed, ordinal, ordinalRest, numeralOnly, rest] = m;
-    const number = '一二三四五六七'.indexOf(ordinal ?? numeralOnly ?? '') + 1;
+    const numeralText = ordinal ?? numeralOnly;
     const words = (bracketed ?? ordinalRest ?? rest ?? '').replace(/[：:]$/u, '').trim();
-    if (!number) return recognizeQuietly(words);
-    const part = partByNumber(number);
+    if (!numeralText) return recognizeQuietly(words);
+    const part = partByNumber('一二三四五六七'.indexOf(numeralText) + 1);
     // "一、普法宣传15场" is a note numbered 一、, not the start of part 一.
     if (!words) return part;
-    return recognizeQuietly(`${ordinal ?? numeralOnly}、${words}`) === part ? part : undefined;
+    return recognizeQuietly(`${numeralText}、${words}`) === part ? part : undefined;
   }
   // "存在的不足：" alone on a line.
   const label = /^(.{2,24})[：:]$/u.exec(line.trim());

@@ -74,7 +74,12 @@ function markersIn(text: string, part: ReportPart): string[] {
 }
 
 /** Why the model's text cannot be used, or undefined when it passes every check. */
-function rejection(body: string, text: string, notes: string, sources: string[]): string | undefined {
+function rejection(
+  body: string,
+  text: string,
+  notes: string,
+  sources: string[],
+): string | undefined {
   if (!body) return 'empty draft';
   if (/^[一二三四五六七]、/mu.test(body)) return 'the model wrote other parts of the report';
   const { missingFromDraft, invented } = checkDraftNumbers(notes, text, sources);
@@ -126,8 +131,14 @@ export async function draftWithModel(
       : `model error: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (!reason) return { text, missing: markersIn(text, part), via: 'model' };
-  log(`draft ${part.numeral}、${part.short}: model draft not used (${reason}); using the offline draft`);
+  log(
+    `draft ${part.numeral}、${part.short}: model draft not used (${reason}); using the offline draft`,
+  );
   return { ...offline(), via: 'offline', fallbackReason: reason };
+}
+
+export interface ModelFullDraft extends Omit<FullDraft, 'parts'> {
+  parts: { part: ReportPart; draft: ModelDraft }[];
 }
 
 /** The whole report, part by part through the model (each part falling back on its own). */
@@ -136,7 +147,7 @@ export async function draftFullReportWithModel(
   notes: string | NotesByPart | Partial<Record<number, string>>,
   examplesFor: (part: ReportPart) => readonly string[] = () => [],
   options: ModelDraftOptions = {},
-): Promise<FullDraft & { parts: { part: ReportPart; draft: ModelDraft }[] }> {
+): Promise<ModelFullDraft> {
   const split = toNotesByPart(notes);
   const parts: { part: ReportPart; draft: ModelDraft }[] = [];
   for (const part of REPORT_PARTS) {
