@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './bot/logger.ts';
 import type { Config } from './config.ts';
 import { createDrafter } from './draft/create-drafter.ts';
 import { DocumentLoadError } from './errors.ts';
+import { createReportLookup } from './lookup/lookup-handler.ts';
 import { buildKnowledgeIndex, type BuildReport } from './index/build-knowledge-index.ts';
 import type { Embedder } from './index/embedder.ts';
 import { readManifest } from './index/index-store.ts';
@@ -71,6 +72,7 @@ export async function createApp(
       maxFileBytes: config.maxFileBytes,
     });
     await open();
+    await reportLookup.reload();
     return describeBuild(report).join('\n');
   };
 
@@ -110,6 +112,8 @@ export async function createApp(
     },
   };
   handlers.draft = createDrafter(config, (line) => log.warn(line));
+  const reportLookup = createReportLookup(config.knowledgeDir, { warn: (l) => log.warn(l) });
+  handlers.lookup = (query, context) => reportLookup.lookup(query, context);
   const bot = new Bot(handlers, { ...config.bot, log });
   return { bot, log, handlers };
 }

@@ -20,6 +20,7 @@ async function makeApp() {
       KNOWLEDGE_DIR: join(dir, 'knowledge'),
       DATA_DIR: join(dir, 'data'),
       STAFF_IDS: 'staff1',
+      ADVISER_IDS: 'adviser1',
       ADMIN_IDS: 'admin1',
     },
     '',
@@ -86,4 +87,13 @@ test('admins re-index and see status; others may not', async () => {
   );
   assert.match((await app.bot.handle(privateMessage('admin1', '状态')))!.text, /知识库：\d+ 段/u);
   assert.match((await app.bot.handle(privateMessage('staff1', '重建索引')))!.text, /没有权限/u);
+});
+
+test('advisers look up past measures with year and section cited; residents may not', async () => {
+  const { app } = await makeApp();
+  const reply = await app.bot.handle(privateMessage('adviser1', '查 2023年排查了多少矛盾纠纷'));
+  assert.match(reply!.text, /60余起/u);
+  assert.match(reply!.text, /2023年报告/u);
+  assert.ok(reply!.citations.some((c) => c.kind === 'report' && c.year === 2023));
+  assert.match((await app.bot.handle(privateMessage('resident1', '查 矛盾纠纷')))!.text, /没有权限/u);
 });

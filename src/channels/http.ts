@@ -128,10 +128,12 @@ export class HttpChannel implements Channel {
       return send(200, reply ? toJson(reply) : { text: '', citations: [] });
     }
 
-    const messages = (body as { messages?: unknown }).messages;
+    const messages = (body as { messages?: unknown } | null)?.messages;
     if (!Array.isArray(messages) || !messages.length)
       throw new HttpError(400, '"messages" must be a non-empty array');
-    const last = [...messages].reverse().find((m) => (m as { role?: string }).role === 'user') as
+    const last = [...messages]
+      .reverse()
+      .find((m) => (m as { role?: string } | null)?.role === 'user') as
       { content?: unknown } | undefined;
     if (!last || typeof last.content !== 'string') {
       throw new HttpError(400, 'the last user message must have string "content"');

@@ -7,6 +7,8 @@ import {
 } from '../bench/bench-corpus.ts';
 import { runReportBench, type ReportQuery } from '../bench/report-bench.ts';
 import { runAnswerBench } from '../bench/answer-bench.ts';
+import { benchToday, runReportAnswerBench } from '../bench/report-answer-bench.ts';
+import { loadReports } from '../lookup/load-reports.ts';
 import { loadServices } from '../answer/services.ts';
 import { runRetrievalBench, type BenchQuery } from '../bench/retrieval-bench.ts';
 import type { Summary } from '../bench/scoring.ts';
@@ -60,14 +62,31 @@ async function benchReport(values: Record<string, string | boolean | undefined>)
   if (!queriesPath) throw new Error(USAGE);
   const { chunks, skipped } = await loadKnowledgeChunks('knowledge');
   for (const line of skipped) console.log(`skipped ${line}`);
-  const result = await runReportBench(
-    chunks,
-    readJsonl<ReportQuery>(queriesPath),
-    loadSynonyms('knowledge/synonyms.tsv'),
-  );
+  const queries = readJsonl<ReportQuery>(queriesPath);
+  const result = await runReportBench(chunks, queries, loadSynonyms('knowledge/synonyms.tsv'));
   for (const miss of result.misses) console.log(`miss ${miss.id}: ${miss.missing.join(', ')}`);
-  console.log(`report questions: ${result.queries}; hit@5 ${fmt(result.hit5)}`);
-  if (values.json) console.log(JSON.stringify({ queries: result.queries, hit5: result.hit5 }));
+  // The answer check: the look-up's reply, with the clock set just after the newest report.
+  const loaded = await loadReports('knowledge');
+  for (const s of loaded.skipped) console.log(`skipped ${s.source}: ${s.reason}`);
+  const answers = runReportAnswerBench(loaded.reports, queries, benchToday(loaded.reports));
+  for (const m of answers.misses) console.log(`answer miss ${m.id}: ${m.missing.join(', ')}`);
+  for (const i of answers.invented) {
+    console.log(`unanswerable but answered ${i.id}: ${i.text.split('\n')[0]}`);
+  }
+  const ok = answers.unanswerable_ok === null ? 'n/a' : fmt(answers.unanswerable_ok);
+  console.log(
+    `report questions: ${result.queries}; hit@5 ${fmt(result.hit5)}; answer contains every expected string ${fmt(answers.answer_contains)}; unanswerable said so ${ok}`,
+  );
+  if (values.json) {
+    console.log(
+      JSON.stringify({
+        queries: queries.length,
+        hit5: result.hit5,
+        answer_contains: answers.answer_contains,
+        unanswerable_ok: answers.unanswerable_ok,
+      }),
+    );
+  }
 }
 
 async function benchAnswer(values: Record<string, string | boolean | undefined>) {

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
+import { createInflateRaw } from 'node:zlib';
 import mammoth from 'mammoth';
 import { extractText, getDocumentProxy, getResolvedPDFJS } from 'unpdf';
 import { DocumentLoadError } from '../errors.ts';
@@ -57,9 +58,14 @@ export async function loadDocumentText(
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
   if (startsWith(buffer, [0x50, 0x4b, 0x03, 0x04])) {
+    const limit = maxBytes * ZIP_EXPANSION_LIMIT;
     const unzipped = zipUncompressedSize(buffer);
-    if (unzipped > maxBytes * ZIP_EXPANSION_LIMIT) {
+    if (unzipped > limit) {
       fail(`zip content would expand to ${mb(unzipped)}; refusing (possible zip bomb)`);
+    }
+    // The directory's sizes can lie, and the unzipper only notices after inflating everything.
+    if ((await zipInflatedSize(buffer, limit)) > limit) {
+      fail(`zip content expands to more than ${mb(limit)}; refusing (possible zip bomb)`);
     }
     const result = await mammoth
       .extractRawText({ buffer })
@@ -153,24 +159,80 @@ async function showsText(pdf: Awaited<ReturnType<typeof getDocumentProxy>>): Pro
   return false;
 }
 
-/** Sum of uncompressed sizes in the zip central directory: cheap zip-bomb check before inflating. */
-function zipUncompressedSize(buf: Buffer): number {
+interface ZipEntry {
+  method: number;
+  compressedSize: number;
+  uncompressedSize: number;
+  localOffset: number;
+}
+
+/** The zip central directory's entries; undefined when there is none (mammoth reports that). */
+function zipEntries(buf: Buffer): ZipEntry[] | undefined {
   // End-of-central-directory record: within the last 22 + 65535 (comment) bytes.
   for (let eocd = buf.length - 22; eocd >= Math.max(0, buf.length - 22 - 0xffff); eocd--) {
     if (buf.readUInt32LE(eocd) !== 0x06054b50) continue;
     const entries = buf.readUInt16LE(eocd + 10);
     let pos = buf.readUInt32LE(eocd + 16);
-    let total = 0;
+    // zip64 (over 65535 entries or 4 GB): too big for a document anyway.
+    if (entries === 0xffff || pos === 0xffffffff) {
+      return [{ method: 0, compressedSize: 0, uncompressedSize: Infinity, localOffset: 0 }];
+    }
+    const found: ZipEntry[] = [];
     for (let i = 0; i < entries && pos + 46 <= buf.length; i++) {
       if (buf.readUInt32LE(pos) !== 0x02014b50) break;
       const size = buf.readUInt32LE(pos + 24);
-      total += size === 0xffffffff ? Infinity : size; // zip64: too big for a document anyway
+      found.push({
+        method: buf.readUInt16LE(pos + 10),
+        compressedSize: buf.readUInt32LE(pos + 20),
+        uncompressedSize: size === 0xffffffff ? Infinity : size,
+        localOffset: buf.readUInt32LE(pos + 42),
+      });
       pos +=
         46 + buf.readUInt16LE(pos + 28) + buf.readUInt16LE(pos + 30) + buf.readUInt16LE(pos + 32);
     }
-    return total;
+    return found;
   }
-  return 0; // no directory: let mammoth report the corruption
+  return undefined;
+}
+
+/** Sum of uncompressed sizes in the zip central directory: cheap zip-bomb check before inflating. */
+function zipUncompressedSize(buf: Buffer): number {
+  return (zipEntries(buf) ?? []).reduce((total, e) => total + e.uncompressedSize, 0);
+}
+
+/**
+ * What the deflated entries really inflate to, counted as a stream and abandoned once past
+ * `limit`, so a lying directory costs at most `limit` bytes of work and almost no memory.
+ */
+async function zipInflatedSize(buf: Buffer, limit: number): Promise<number> {
+  let total = 0;
+  for (const entry of zipEntries(buf) ?? []) {
+    const local = entry.localOffset;
+    if (entry.method !== 8 || local + 30 > buf.length || buf.readUInt32LE(local) !== 0x04034b50) {
+      continue; // stored or unreadable: bounded by the file size, or mammoth reports it
+    }
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    total += await inflatedBytes(buf.subarray(start, start + entry.compressedSize), limit - total);
+    if (total > limit) break;
+  }
+  return total;
+}
+
+function inflatedBytes(deflated: Buffer, limit: number): Promise<number> {
+  return new Promise((resolve) => {
+    let size = 0;
+    const inflate = createInflateRaw({ chunkSize: 256 * 1024 });
+    inflate.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        inflate.destroy();
+        resolve(size);
+      }
+    });
+    inflate.on('end', () => resolve(size));
+    inflate.on('error', () => resolve(size)); // corrupt data: mammoth says so afterwards
+    inflate.end(deflated);
+  });
 }
 
 /** NULs or many control / undecodable characters mean this is not a text file. */

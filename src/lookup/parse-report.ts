@@ -84,7 +84,10 @@ function splitHeadingLine(line: string): { heading: string; body: string } {
   if (stop === -1) return { heading: line, body: '' };
   if (stop > MAX_HEADING_CHARS) {
     const comma = line.search(/[，,]/u);
-    return { heading: comma > 0 ? line.slice(0, comma) : line.slice(0, MAX_HEADING_CHARS), body: line };
+    return {
+      heading: comma > 0 ? line.slice(0, comma) : line.slice(0, MAX_HEADING_CHARS),
+      body: line,
+    };
   }
   return { heading: line.slice(0, stop), body: line.slice(stop + 1).trim() };
 }
@@ -111,56 +114,19 @@ export function splitMeasures(body: string): { text: string; item?: string }[] {
 // ---- figures ----------------------------------------------------------------------------
 
 // Longest first, so 人次 wins over 人 and 万元 over 元.
-const UNITS = [
-  '平方米',
-  '人次',
-  '场次',
-  '户次',
-  '件次',
-  '万元',
-  '亿元',
-  '公里',
-  '小时',
-  '元',
-  '次',
-  '份',
-  '起',
-  '件',
-  '人',
-  '场',
-  '个',
-  '户',
-  '期',
-  '家',
-  '名',
-  '条',
-  '篇',
-  '项',
-  '处',
-  '宗',
-  '批',
-  '台',
-  '辆',
-  '亩',
-  '米',
-  '吨',
-  '所',
-  '本',
-  '册',
-  '张',
-  '幅',
-  '天',
-  '%',
-  '％',
-];
+const UNITS =
+  '平方米 人次 场次 户次 件次 万元 亿元 公里 小时 元 次 份 起 件 人 场 个 户 期 家 名 条 篇 项 处 宗 批 台 辆 亩 米 吨 所 本 册 张 幅 天 % ％'.split(
+    ' ',
+  );
 const UNIT_PATTERN = UNITS.join('|');
 const FIGURE = new RegExp(
   `(?<![\\d.０-９第])((?:近|约|逾|超过)?[0-9０-９]+(?:\\.[0-9０-９]+)?(?:万|千)?(?:余|多)?)(${UNIT_PATTERN})`,
   'gu',
 );
-const CLAUSE_BREAK = /[，,。；;：:、！？!?（）()“”"]/u;
+const CLAUSE_BREAK = /[，,。；;：:、！？!?（）()]/u;
+// Words before what was counted that are not part of it: time, 一是, 其中.
 const LEADING_TIME =
-  /^(?:今年以来|今年|全年|年内|本年度|截至目前|目前|同时|此外|其中|上半年|下半年|[0-9]{4}年(?:以来|度)?)[，,]?/u;
+  /^(?:[一二三四五六七八九十]+是|今年以来|今年|全年|年内|本年度|截至目前|目前|同时|此外|其中|上半年|下半年|[0-9]{4}年(?:以来|度)?)[，,]?/u;
 // 累计/共 start the counting phrase: kept in `text`, not in `what`.
 const COUNT_ADVERB = /累计|共计|合计|总计|先后|(?<!公)共(?![同享建治管产性识])/gu;
 // "组织干部开展学习12次": the organiser is not what was counted.
@@ -171,6 +137,28 @@ function lastBreak(text: string, end: number): number {
   return -1;
 }
 
+/** "今年累计执法" -> text 累计执法, what 执法: time words and the organiser dropped. */
+function countedPhrase(clause: string): { text: string; what: string } {
+  let lead = 0;
+  for (let m = LEADING_TIME.exec(clause); m && m[0]; m = LEADING_TIME.exec(clause.slice(lead)))
+    lead += m[0].length;
+  let textStart = lead;
+  let whatStart = lead;
+  const adverbs = [...clause.slice(lead).matchAll(COUNT_ADVERB)];
+  const adverb = adverbs[adverbs.length - 1];
+  if (adverb) {
+    textStart = lead + adverb.index;
+    whatStart = textStart + adverb[0].length;
+  } else {
+    const organiser = ORGANISER.exec(clause.slice(lead));
+    if (organiser) textStart = whatStart = lead + organiser[0].length;
+  }
+  return {
+    text: clause.slice(textStart).trim(),
+    what: clause.slice(whatStart).replace(/了$/u, '').trim(),
+  };
+}
+
 /** Figures in one measure, with the phrase that says what was counted. */
 export function extractFigures(text: string): Omit<ReportFigure, 'path' | 'line' | 'year'>[] {
   const figures: Omit<ReportFigure, 'path' | 'line' | 'year'>[] = [];
@@ -178,33 +166,23 @@ export function extractFigures(text: string): Omit<ReportFigure, 'path' | 'line'
   for (const sentence of sentences) {
     for (const match of sentence.matchAll(FIGURE)) {
       const start = match.index;
-      let clauseStart = lastBreak(sentence, start) + 1;
-      let clause = sentence.slice(clauseStart, start);
-      // "，共计5次": nothing counted in this clause, so the previous clause says what.
-      if (!clause.replace(LEADING_TIME, '').replace(COUNT_ADVERB, '').trim() && clauseStart > 0) {
-        clauseStart = lastBreak(sentence, clauseStart - 1) + 1;
-        clause = sentence.slice(clauseStart, start);
+      const clauseStart = lastBreak(sentence, start) + 1;
+      const clause = sentence.slice(clauseStart, start);
+      let { text: counted, what } = countedPhrase(clause);
+      // "开展送法下乡，共计5次": this clause only counts, the one before says what.
+      if (clause.trim() && !what && clauseStart > 0) {
+        const before = sentence.slice(lastBreak(sentence, clauseStart - 1) + 1, clauseStart - 1);
+        const previous = countedPhrase(before);
+        if (previous.what) {
+          what = previous.what;
+          counted = previous.text + sentence[clauseStart - 1] + clause;
+        }
       }
-      let lead = 0;
-      for (let m = LEADING_TIME.exec(clause.slice(lead)); m; m = LEADING_TIME.exec(clause.slice(lead)))
-        lead += m[0].length;
-      let textStart = lead;
-      let whatStart = lead;
-      const adverbs = [...clause.slice(lead).matchAll(COUNT_ADVERB)];
-      const adverb = adverbs[adverbs.length - 1];
-      if (adverb) {
-        textStart = lead + adverb.index;
-        whatStart = textStart + adverb[0].length;
-      } else {
-        const organiser = ORGANISER.exec(clause.slice(lead));
-        if (organiser) textStart = whatStart = lead + organiser[0].length;
-      }
-      const what = clause.slice(whatStart).replace(/了$/u, '').trim();
       figures.push({
         value: match[1]!,
         unit: match[2]!,
         what,
-        text: clause.slice(textStart).trim() + match[0],
+        text: counted + match[0],
         sentence: sentence.trim(),
       });
     }
