@@ -40,7 +40,13 @@ export function safeUploadName(name: string): string | undefined {
   const base = basename(name.replace(/\\/gu, '/')).replace(/[^\p{L}\p{N}._()（）-]/gu, '_');
   const ext = extname(base).toLowerCase();
   if (!base || base.startsWith('.') || !SUPPORTED_EXTENSIONS.includes(ext)) return undefined;
-  return base;
+  // A name may have at most 255 bytes on disk: long titles (3 bytes per 汉字) are shortened.
+  let stem = '';
+  for (const ch of base.slice(0, base.length - ext.length)) {
+    if (Buffer.byteLength(stem + ch) > 200) break;
+    stem += ch;
+  }
+  return stem + base.slice(base.length - ext.length);
 }
 
 /**
@@ -89,10 +95,13 @@ export async function createApp(
     },
     saveUpload: async (name, bytes) => {
       const safe = safeUploadName(name);
-      if (!safe) return `没有收下“${name}”：只接受 ${SUPPORTED_EXTENSIONS.join(' ')} 文件。`;
+      if (!safe) {
+        const shown = Array.from(name.replace(/\p{C}/gu, '')).slice(0, 60).join('');
+        return `没有收下“${shown}”：只接受 ${SUPPORTED_EXTENSIONS.join(' ')} 文件。`;
+      }
       if (!bytes.length) return `没有收下“${safe}”：文件是空的。`;
       if (bytes.length > config.maxUploadBytes) {
-        return `没有收下“${safe}”：文件超过 ${Math.round(config.maxUploadBytes / 1048576)}MB。`;
+        return `没有收下“${safe}”：文件超过 ${Number((config.maxUploadBytes / 1048576).toFixed(2))}MB。`;
       }
       try {
         await loadDocumentText(safe, bytes, { maxBytes: config.maxUploadBytes });

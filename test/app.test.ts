@@ -95,5 +95,8 @@ test('advisers look up past measures with year and section cited; residents may 
   assert.match(reply!.text, /60余起/u);
   assert.match(reply!.text, /2023年报告/u);
   assert.ok(reply!.citations.some((c) => c.kind === 'report' && c.year === 2023));
-  assert.match((await app.bot.handle(privateMessage('resident1', '查 矛盾纠纷')))!.text, /没有权限/u);
+  assert.match(
+    (await app.bot.handle(privateMessage('resident1', '查 矛盾纠纷')))!.text,
+    /没有权限/u,
+  );
 });

@@ -1,6 +1,15 @@
-// Mainland ID numbers (18 digits, last may be X) and mobile numbers.
-const ID_NUMBER = /(?<!\d)\d{17}[\dXx](?!\d)/gu;
-const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/gu;
+// Mainland ID numbers (18 digits, last may be X) and mobile numbers, as people type them: ASCII
+// or full-width digits (input methods), often grouped (138 1234 5678, 110101 19900307 123X).
+const DIGIT = '[0-9０-９]';
+const GAP = '[ \\-－]?';
+const ID_NUMBER = new RegExp(
+  `(?<!${DIGIT})${DIGIT}{6}${GAP}${DIGIT}{8}${GAP}${DIGIT}{3}[0-9０-９XxＸｘ](?!${DIGIT})`,
+  'gu',
+);
+const MOBILE = new RegExp(
+  `(?<!${DIGIT})(?:\\+?(?:86|８６)${GAP})?[1１][3-9３-９]${DIGIT}${GAP}${DIGIT}{4}${GAP}${DIGIT}{4}(?!${DIGIT})`,
+  'gu',
+);
 
 /** Whether a text holds personal numbers that must not be repeated in a group. */
 export function hasPersonalNumbers(text: string): boolean {
