@@ -35,6 +35,8 @@ export interface AnswerOptions {
 export interface ModelPath {
   chat: ChatModel;
   prompt: PromptTemplate;
+  /** Optional: rewrites the colloquial question into legal terms before retrieval. */
+  rewritePrompt?: PromptTemplate;
   timeoutMs: number;
   town: string;
   /** Where failures and repairs are reported (never the question's personal data). */
@@ -42,6 +44,11 @@ export interface ModelPath {
 }
 
 export const ANSWER_PROMPT_PLACEHOLDERS = ['town', 'history', 'passages', 'question'] as const;
+export const REWRITE_PROMPT_PLACEHOLDERS = ['question'] as const;
+
+const REWRITE_CACHE_SIZE = 500;
+// The rewrite may use at most this share of the model timeout; the answer gets the rest.
+const REWRITE_SHARE = 0.3;
 
 /**
  * Answers a resident's question: danger first, then scope, then the extractive offline answer
@@ -51,6 +58,7 @@ export const ANSWER_PROMPT_PLACEHOLDERS = ['town', 'history', 'passages', 'quest
 export class QuestionAnswerer {
   private readonly helpBySource = new Map<string, string>();
   private readonly articles = new Map<string, Passage>();
+  private readonly rewrites = new Map<string, string>();
 
   constructor(
     private readonly retriever: HybridRetriever,
@@ -80,17 +88,23 @@ export class QuestionAnswerer {
     const scope = classifyScope(searchText, this.retriever.synonyms);
     if (!danger && scope === 'small-talk') return { text: INTRO, citations: [] };
 
-    const { expansion } = this.retriever.queryTerms(searchText);
+    const started = Date.now();
+    const legalTerms = danger ? '' : await this.rewriteQuestion(searchText);
+    const retrievalText = legalTerms ? `${searchText} ${legalTerms}` : searchText;
+    const { expansion } = this.retriever.queryTerms(retrievalText);
     const [laws, guides] = await Promise.all([
-      this.retriever.retrievePassages(searchText, { k: 8, filter: { kinds: ['law'], audiences } }),
-      this.retriever.retrievePassages(searchText, {
+      this.retriever.retrievePassages(retrievalText, {
+        k: 8,
+        filter: { kinds: ['law'], audiences },
+      }),
+      this.retriever.retrievePassages(retrievalText, {
         k: 5,
         filter: { kinds: ['guide'], audiences },
       }),
     ]);
     const base = {
       question: searchText,
-      expansion,
+      expansion: legalTerms ? [...expansion, legalTerms] : expansion,
       guides: guides.filter((p) => !/找谁帮忙/u.test(p.chunk.meta.section ?? '')),
       services: this.services,
       helpFor: (source: string) => this.helpBySource.get(source),
@@ -111,10 +125,49 @@ export class QuestionAnswerer {
     }
     let reply: Reply = { text: offline.text, citations: offline.citations };
     if (this.model && offline.grounded) {
-      reply = (await this.answerWithModel(question, history, offline, base.dangerLine)) ?? reply;
+      const remaining = this.model.timeoutMs - (Date.now() - started);
+      reply =
+        (await this.answerWithModel(question, history, offline, base.dangerLine, remaining)) ??
+        reply;
     }
     if (options.conversation) this.memory.remember(options.conversation, question, reply.text);
     return reply;
+  }
+
+  /**
+   * Legal search terms for a colloquial question, from the model (cached per question). Empty
+   * when there is no model or rewrite prompt, or the model fails or is slow: retrieval then
+   * runs on the question and the synonym table alone.
+   */
+  private async rewriteQuestion(question: string): Promise<string> {
+    const model = this.model;
+    if (!model?.rewritePrompt) return '';
+    const cached = this.rewrites.get(question);
+    if (cached !== undefined) return cached;
+    let terms = '';
+    try {
+      const raw = await model.chat.complete(
+        model.rewritePrompt.render({ question }),
+        AbortSignal.timeout(Math.max(1, Math.round(model.timeoutMs * REWRITE_SHARE))),
+      );
+      // One line of words; anything that looks like a citation is not a search term.
+      terms = raw
+        .split('\n')[0]!
+        .replace(/《[^》]*》|第[^条\s]{1,10}条/gu, ' ')
+        .replace(/[^\p{Script=Han}\s]/gu, ' ')
+        .replace(/\s+/gu, ' ')
+        .trim()
+        .slice(0, 80);
+    } catch (error) {
+      model.log?.(
+        `question rewrite failed (${(error as Error).message}); searching with the question`,
+      );
+      return '';
+    }
+    this.rewrites.set(question, terms);
+    if (this.rewrites.size > REWRITE_CACHE_SIZE)
+      this.rewrites.delete(this.rewrites.keys().next().value!);
+    return terms;
   }
 
   /** The model's answer, checked; undefined (so the offline answer stands) on any failure. */
@@ -123,6 +176,7 @@ export class QuestionAnswerer {
     history: readonly Turn[],
     offline: OfflineAnswer,
     dangerLine: string | undefined,
+    timeoutMs: number,
   ): Promise<Reply | undefined> {
     const model = this.model!;
     const given = [...offline.laws, ...(offline.guide ? [offline.guide] : [])];
@@ -146,7 +200,7 @@ export class QuestionAnswerer {
     });
     let raw: string;
     try {
-      raw = await model.chat.complete(prompt, AbortSignal.timeout(model.timeoutMs));
+      raw = await model.chat.complete(prompt, AbortSignal.timeout(Math.max(timeoutMs, 1)));
     } catch (error) {
       model.log?.(
         `model ${model.chat.id} failed (${(error as Error).message}); using the offline answer`,

@@ -1,7 +1,11 @@
 import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import type { HybridRetriever } from '../retrieve/hybrid-search.ts';
-import { ANSWER_PROMPT_PLACEHOLDERS, QuestionAnswerer } from './answer-question.ts';
+import {
+  ANSWER_PROMPT_PLACEHOLDERS,
+  QuestionAnswerer,
+  REWRITE_PROMPT_PLACEHOLDERS,
+} from './answer-question.ts';
 import { createOpenAIChatModel } from './chat-model.ts';
 import { PromptTemplate } from './prompt-template.ts';
 import { loadServices } from './services.ts';
@@ -17,6 +21,7 @@ export function createQuestionAnswerer(
   return new QuestionAnswerer(retriever, services, {
     chat: createOpenAIChatModel(config.llm),
     prompt: PromptTemplate.load('prompts/answer.md', ANSWER_PROMPT_PLACEHOLDERS),
+    rewritePrompt: PromptTemplate.load('prompts/rewrite.md', REWRITE_PROMPT_PLACEHOLDERS),
     timeoutMs: config.llm.timeoutMs,
     town: config.townName,
     log,

@@ -3,6 +3,7 @@ import { before, test } from 'node:test';
 import {
   ANSWER_PROMPT_PLACEHOLDERS,
   QuestionAnswerer,
+  REWRITE_PROMPT_PLACEHOLDERS,
   type ModelPath,
 } from '../../src/answer/answer-question.ts';
 import { createOpenAIChatModel } from '../../src/answer/chat-model.ts';
@@ -194,4 +195,44 @@ test('conversation memory keeps a bounded number of turns and conversations', ()
   for (const id of ['b', 'c', 'd']) memory.remember(id, 'q', 'a');
   assert.equal(memory.size, 3);
   assert.deepEqual(memory.recall('a'), []);
+});
+
+test('the model rewrites the question into legal terms for retrieval, once per question', async () => {
+  const rewrites: string[] = [];
+  const srv = await startOpenAITestServer({
+    chatReply: (body) => {
+      const prompt = promptOf(body);
+      if (prompt.includes('检索词')) {
+        rewrites.push(prompt);
+        return '森林防火 野外用火 《森林法》第九十九条';
+      }
+      return '秋冬季节上山烧纸、烧荒都属于野外用火，要遵守森林防火规定[1]。';
+    },
+  });
+  try {
+    const model: ModelPath = {
+      chat: createOpenAIChatModel({
+        baseURL: srv.baseURL,
+        apiKey: 'k',
+        model: 'm',
+        timeoutMs: 3000,
+      }),
+      prompt: PromptTemplate.load(`${ROOT}prompts/answer.md`, ANSWER_PROMPT_PLACEHOLDERS),
+      rewritePrompt: PromptTemplate.load(`${ROOT}prompts/rewrite.md`, REWRITE_PROMPT_PLACEHOLDERS),
+      timeoutMs: 3000,
+      town: '松村镇',
+    };
+    const answerer = new QuestionAnswerer(retriever, [], model);
+    // Nothing in the question itself says what it is about: only the rewrite can find it.
+    const question = '俺想问个事儿，这个咋弄';
+    const offline = await new QuestionAnswerer(retriever, []).answerQuestion(question);
+    assert.doesNotMatch(offline.text, /森林|防火/u);
+    const reply = await answerer.answerQuestion(question);
+    assert.match(reply.text, /法律依据：\n1\. 《森林法》第/u);
+    assert.match(rewrites[0]!, /俺想问个事儿/u);
+    await answerer.answerQuestion(question);
+    assert.equal(rewrites.length, 1, 'the rewrite is cached');
+  } finally {
+    await srv.close();
+  }
 });
