@@ -82,9 +82,20 @@ export class HttpChannel implements Channel {
         }
       });
     });
-    await new Promise<void>((resolve) =>
-      this.server!.listen(this.settings.port, this.settings.host, resolve),
-    );
+    // A busy port is an 'error' event, not an exception: turn it into a clear failure.
+    await new Promise<void>((resolve, reject) => {
+      const fail = (error: Error) =>
+        reject(
+          new Error(
+            `cannot listen on ${this.settings.host}:${this.settings.port} (${error.message}); set HTTP_PORT to a free port`,
+          ),
+        );
+      this.server!.once('error', fail);
+      this.server!.listen(this.settings.port, this.settings.host, () => {
+        this.server!.off('error', fail);
+        resolve();
+      });
+    });
   }
 
   private authorised(req: IncomingMessage): boolean {

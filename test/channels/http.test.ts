@@ -117,3 +117,17 @@ test('binding beyond loopback without a token is refused by the config', () => {
     'long-random',
   );
 });
+
+test('a busy port fails with a message naming HTTP_PORT', async () => {
+  const { channel, url } = await start();
+  try {
+    const port = Number(new URL(url).port);
+    const second = new HttpChannel({ host: '127.0.0.1', port });
+    await assert.rejects(
+      second.start(async () => undefined),
+      /set HTTP_PORT to a free port/,
+    );
+  } finally {
+    await channel.stop();
+  }
+});
