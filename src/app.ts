@@ -123,6 +123,6 @@ export async function createApp(
   handlers.draft = createDrafter(config, (line) => log.warn(line));
   const reportLookup = createReportLookup(config.knowledgeDir, { warn: (l) => log.warn(l) });
   handlers.lookup = (query, context) => reportLookup.lookup(query, context);
-  const bot = new Bot(handlers, { ...config.bot, log });
+  const bot = new Bot(handlers, { ...config.bot, log, secrets: config.secrets });
   return { bot, log, handlers };
 }

@@ -3,7 +3,7 @@ import type { Audience } from '../ingest/types.ts';
 import type { Logger } from './logger.ts';
 import { parseIntent, type Intent } from './parse-intent.ts';
 import { KeyedQueue, RateLimiter } from './rate-limit.ts';
-import { hasPersonalNumbers, redact } from './redact.ts';
+import { hasPersonalNumbers, maskSecrets, redact } from './redact.ts';
 import type { Incoming, Role } from './types.ts';
 
 export interface AskContext {
@@ -34,6 +34,8 @@ export interface BotSettings {
   perGroupPerMinute: number;
   now?: () => number;
   log: Logger;
+  /** API keys and tokens: masked out of every message before it is logged or handled. */
+  secrets?: readonly string[];
 }
 
 const HELP: Record<Role, string> = {
@@ -75,7 +77,10 @@ export class Bot {
   }
 
   roleOf(message: Pick<Incoming, 'channel' | 'senderId'>): Role {
-    const ids = [message.senderId, `${message.channel}:${message.senderId}`];
+    // Over HTTP the caller names itself, so only an explicit `http:id` grants a role there;
+    // on WeChat, WeCom and the console the platform vouches for the sender id.
+    const qualified = `${message.channel}:${message.senderId}`;
+    const ids = message.channel === 'http' ? [qualified] : [message.senderId, qualified];
     const { roles } = this.settings;
     if (roles.admin.some((id) => ids.includes(id))) return 'admin';
     if (roles.staff.some((id) => ids.includes(id))) return 'staff';
@@ -84,8 +89,9 @@ export class Bot {
   }
 
   async handle(message: Incoming): Promise<Reply | undefined> {
-    const text = this.addressedText(message);
-    if (text === undefined) return undefined;
+    const addressed = this.addressedText(message);
+    if (addressed === undefined) return undefined;
+    const text = maskSecrets(addressed, this.settings.secrets ?? []);
     const role = this.roleOf(message);
     const conversation = `${message.channel}:${message.chatId}:${message.senderId}`;
     const who = `${message.channel}/${message.isGroup ? 'group' : 'private'} ${message.chatId} ${role} ${message.senderId}`;

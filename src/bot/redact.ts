@@ -16,9 +16,14 @@ export function hasPersonalNumbers(text: string): boolean {
   return new RegExp(ID_NUMBER.source, 'u').test(text) || new RegExp(MOBILE.source, 'u').test(text);
 }
 
-/** Masks ID and phone numbers, and any of the given secrets, for logs and group replies. */
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(ID_NUMBER, '[身份证号]').replace(MOBILE, '[手机号]');
+/** Masks the given secrets (API keys, tokens). */
+export function maskSecrets(text: string, secrets: readonly string[]): string {
+  let out = text;
   for (const secret of secrets) if (secret.length >= 6) out = out.split(secret).join('[密钥]');
   return out;
+}
+
+/** Masks ID and phone numbers, and any of the given secrets, for logs and group replies. */
+export function redact(text: string, secrets: readonly string[] = []): string {
+  return maskSecrets(text.replace(ID_NUMBER, '[身份证号]').replace(MOBILE, '[手机号]'), secrets);
 }

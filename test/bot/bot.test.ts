@@ -184,3 +184,10 @@ test('files: staff uploads in private are saved, others refused; a failing handl
   );
   assert.match((await failing.handle(msg()))!.text, /出了问题/u);
 });
+
+test('over HTTP a self-declared id gets a role only when listed as http:id', async () => {
+  const { bot } = setup({ roles: { staff: ['s1', 'http:gateway-staff'], adviser: [], admin: [] } });
+  assert.equal(bot.roleOf({ channel: 'http', senderId: 's1' }), 'resident');
+  assert.equal(bot.roleOf({ channel: 'http', senderId: 'gateway-staff' }), 'staff');
+  assert.equal(bot.roleOf({ channel: 'wechat', senderId: 's1' }), 'staff');
+});
