@@ -30,13 +30,21 @@ export function* mapLazily<T, U>(items: readonly T[], f: (item: T) => U): Genera
   for (const item of items) yield f(item);
 }
 
+// Statutes without chapter headings (the STARD article pool) are grouped in runs of 16
+// consecutive articles instead, roughly a chapter: measured 0.504 R@10 on the pool against
+// 0.488 for whole documents (runs of 8: 0.500, 24: 0.493, 40: 0.505).
+const ARTICLES_PER_RUN = 16;
+function sectionless(chunk: Chunk, index: number): string {
+  return chunk.meta.kind === 'law' ? `run${Math.floor(index / ARTICLES_PER_RUN)}` : '';
+}
+
 /** Groups chunks by document and section path and indexes each group's text as one. */
 export function buildSectionIndex(chunks: readonly Chunk[]): SectionIndex {
   const ids = new Map<string, number>();
   const members: number[][] = [];
   const sectionOf = new Uint32Array(chunks.length);
   chunks.forEach((chunk, i) => {
-    const key = `${chunk.meta.source}|${chunk.meta.title}|${chunk.meta.section ?? ''}`;
+    const key = `${chunk.meta.source}|${chunk.meta.title}|${chunk.meta.section ?? sectionless(chunk, i)}`;
     let id = ids.get(key);
     if (id === undefined) {
       id = members.length;
