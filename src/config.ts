@@ -84,7 +84,9 @@ export interface Config {
   townName: string;
   maxUploadBytes: number;
   bot: {
+    /** A group message counts as addressed to the bot when it starts with one of these. */
     prefixes: string[];
+    /** Sender ids per role (`userId` or `channel:userId`); everyone else is a resident. */
     roles: { staff: string[]; adviser: string[]; admin: string[] };
     maxAgeMs: number;
     maxTextChars: number;

@@ -1,10 +1,13 @@
 import type { Reply } from '../answer/reply.ts';
+import type { Config } from '../config.ts';
 import type { Audience } from '../ingest/types.ts';
 import type { Logger } from './logger.ts';
 import { parseIntent, type Intent } from './parse-intent.ts';
 import { KeyedQueue, RateLimiter } from './rate-limit.ts';
 import { hasPersonalNumbers, maskSecrets, redact } from './redact.ts';
 import type { Incoming, Role } from './types.ts';
+
+type BotConfig = Config['bot'];
 
 export interface AskContext {
   audiences: Audience[];
@@ -23,15 +26,8 @@ export interface BotHandlers {
   saveUpload?(name: string, bytes: Uint8Array): Promise<string>;
 }
 
-export interface BotSettings {
-  /** A group message counts as addressed to the bot when it starts with one of these. */
-  prefixes: string[];
-  /** Sender ids per role (`userId` or `channel:userId`); everyone else is a resident. */
-  roles: { staff: string[]; adviser: string[]; admin: string[] };
-  maxAgeMs: number;
-  maxTextChars: number;
-  perPersonPerMinute: number;
-  perGroupPerMinute: number;
+/** The bot's part of the config (prefixes, roles, age and length limits, rate limits), plus edges. */
+export interface BotSettings extends BotConfig {
   now?: () => number;
   log: Logger;
   /** API keys and tokens: masked out of every message before it is logged or handled. */
