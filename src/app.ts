@@ -55,7 +55,12 @@ export function safeUploadName(name: string): string | undefined {
  */
 export async function createApp(
   config: Config,
-  options: { log?: Logger; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    log?: Logger;
+    onProgress?: (done: number, total: number) => void;
+    /** Where the lines of an index build made at start-up go (default: the log). */
+    onBuilt?: (line: string) => void;
+  } = {},
 ): Promise<App> {
   const log = options.log ?? createLogger(undefined, config.secrets);
   const embedder: Embedder = await createEmbedder(config);
@@ -63,7 +68,8 @@ export async function createApp(
   let answerer: QuestionAnswerer;
   const open = async () => {
     const opened = await openRetriever(config, embedder, options.onProgress);
-    if (opened.built) for (const line of describeBuild(opened.built)) log.info(line);
+    const report = options.onBuilt ?? ((line: string) => log.info(line));
+    if (opened.built) for (const line of describeBuild(opened.built)) report(line);
     retriever = opened.retriever;
     answerer = createQuestionAnswerer(config, retriever, (line) => log.warn(line));
   };

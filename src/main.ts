@@ -1,4 +1,7 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createLogger } from './bot/logger.ts';
 import { createApp } from './app.ts';
 import type { Channel } from './bot/types.ts';
 import { createProgressBar } from './cli/progress-bar.ts';
@@ -10,6 +13,11 @@ const ROLES = ['staff', 'adviser', 'admin'] as const;
 
 const CONSOLE_BANNER = `松村镇法治助手 (console, offline)。输入问题，回车；“帮助”看能做什么；“退出”结束。
 Type a question as a resident would and press Enter; "退出" or Ctrl-D quits.`;
+
+function fileWriter(path: string): (line: string) => void {
+  mkdirSync(dirname(path), { recursive: true });
+  return (line) => appendFileSync(path, `${line}\n`);
+}
 
 /** Only the chosen channel's module (and so its SDK) is loaded. */
 async function createChannel(
@@ -48,7 +56,16 @@ async function main() {
     if (!ROLES.includes(role)) throw new Error(`--as takes ${ROLES.join(', ')}`);
     config.bot.roles[role].push(`console:${CONSOLE_USER}`);
   }
-  const app = await createApp(config, { onProgress: createProgressBar('首次建立索引').update });
+  // The console is a chat on the terminal: its log goes to a file so it does not interleave.
+  const log =
+    channelName === 'console'
+      ? createLogger(fileWriter(join(config.dataDir, 'bot.log')), config.secrets)
+      : undefined;
+  const app = await createApp(config, {
+    onProgress: createProgressBar('首次建立索引').update,
+    onBuilt: (line) => console.error(line),
+    ...(log && { log }),
+  });
   const channel = await createChannel(channelName, config, (line) => app.log.info(line));
   await channel.start((message) => app.bot.handle(message));
   app.log.info(

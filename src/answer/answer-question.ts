@@ -104,6 +104,7 @@ export class QuestionAnswerer {
     ]);
     const base = {
       question: searchText,
+      focus: question,
       expansion: legalTerms ? [...expansion, legalTerms] : expansion,
       guides: guides.filter((p) => !/找谁帮忙/u.test(p.chunk.meta.section ?? '')),
       services: this.services,

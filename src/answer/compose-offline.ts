@@ -112,7 +112,10 @@ function pickGuide(
 }
 
 export interface OfflineAnswerInput {
+  /** The text searched with: the question, with the previous one for a follow-up. */
   question: string;
+  /** The message itself: a guide whose question heading it shares words with ranks first. */
+  focus?: string;
   expansion: readonly string[];
   laws: Passage[];
   guides: Passage[];
@@ -144,7 +147,11 @@ export interface OfflineAnswer {
  */
 export function composeOfflineAnswer(input: OfflineAnswerInput): OfflineAnswer {
   const bigrams = questionBigrams(input.question, input.expansion);
-  const guide = pickGuide(input.guides, bigrams, questionBigrams(input.question, []));
+  const guide = pickGuide(
+    input.guides,
+    bigrams,
+    questionBigrams(input.focus ?? input.question, []),
+  );
   // The guide's own 依据 articles (when indexed) come first: its author matched them to this
   // question; then retrieved articles that share enough with the question.
   const fromGuide = guide
