@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import type { QuestionAnswerer } from './answer/answer-question.ts';
+import { ConversationMemory } from './answer/conversation-memory.ts';
 import { createQuestionAnswerer } from './answer/create-answerer.ts';
 import { Bot, type BotHandlers } from './bot/bot.ts';
 import { createLogger, type Logger } from './bot/logger.ts';
@@ -35,6 +35,24 @@ export function describeBuild(report: BuildReport): string[] {
   return lines;
 }
 
+const UPLOAD_FOLDERS = {
+  reports: '作为年度报告加入知识库（可“查”，起草时参考）',
+  laws: '作为法律法规加入知识库（按条引用）',
+  inbox: '作为参考资料加入知识库',
+} as const;
+
+/**
+ * Where an uploaded file belongs: a township annual report (title ending 报告, parts 一、二、)
+ * goes to reports/ so 查 and drafting use it; a statute (several 第X条) to laws/; else inbox/.
+ */
+export function uploadFolder(text: string): keyof typeof UPLOAD_FOLDERS {
+  const head = text.split('\n').slice(0, 8).join('\n');
+  const parts = text.match(/^\s*[一二三四五六七]、/gmu)?.length ?? 0;
+  if (/报告\s*$/mu.test(head) && parts >= 2) return 'reports';
+  if ((text.match(/^\s*第[零〇一二三四五六七八九十百千]+条/gmu)?.length ?? 0) >= 3) return 'laws';
+  return 'inbox';
+}
+
 /** A safe file name for knowledge/inbox: no folders, no traversal, a supported extension. */
 export function safeUploadName(name: string): string | undefined {
   const base = basename(name.replace(/\\/gu, '/')).replace(/[^\p{L}\p{N}._()（）-]/gu, '_');
@@ -64,6 +82,8 @@ export async function createApp(
 ): Promise<App> {
   const log = options.log ?? createLogger(undefined, config.secrets);
   const embedder: Embedder = await createEmbedder(config);
+  // Kept across re-indexing, so follow-up questions keep their context.
+  const memory = new ConversationMemory();
   let retriever: HybridRetriever;
   let answerer: QuestionAnswerer;
   const open = async () => {
@@ -71,12 +91,12 @@ export async function createApp(
     const report = options.onBuilt ?? ((line: string) => log.info(line));
     if (opened.built) for (const line of describeBuild(opened.built)) report(line);
     retriever = opened.retriever;
-    answerer = createQuestionAnswerer(config, retriever, (line) => log.warn(line));
+    answerer = createQuestionAnswerer(config, retriever, (line) => log.warn(line), memory);
   };
   await open();
   const started = Date.now();
 
-  const reindex = async (): Promise<string> => {
+  const rebuild = async (): Promise<string> => {
     const report = await buildKnowledgeIndex({
       knowledgeDir: config.knowledgeDir,
       indexDir: config.indexDir,
@@ -86,6 +106,13 @@ export async function createApp(
     await open();
     await reportLookup.reload();
     return describeBuild(report).join('\n');
+  };
+  // One build at a time: two uploads (or an upload and 重建索引) must not save side by side.
+  let building: Promise<unknown> = Promise.resolve();
+  const reindex = (): Promise<string> => {
+    const next = building.then(rebuild, rebuild);
+    building = next.catch(() => undefined);
+    return next;
   };
 
   const handlers: BotHandlers = {
@@ -109,21 +136,34 @@ export async function createApp(
       if (bytes.length > config.maxUploadBytes) {
         return `没有收下“${safe}”：文件超过 ${Number((config.maxUploadBytes / 1048576).toFixed(2))}MB。`;
       }
+      let text: string;
       try {
-        await loadDocumentText(safe, bytes, { maxBytes: config.maxUploadBytes });
+        text = await loadDocumentText(safe, bytes, { maxBytes: config.maxUploadBytes });
       } catch (error) {
         const reason = error instanceof DocumentLoadError ? error.reason : (error as Error).message;
         return `没有收下“${safe}”：${reason}`;
       }
-      const inbox = join(config.knowledgeDir, 'inbox');
-      await mkdir(inbox, { recursive: true });
-      let target = join(inbox, safe);
-      for (let n = 2; existsSync(target); n++) {
-        target = join(inbox, `${basename(safe, extname(safe))}-${n}${extname(safe)}`);
+      const folder = uploadFolder(text);
+      const dir = join(config.knowledgeDir, folder);
+      await mkdir(dir, { recursive: true });
+      let target = join(dir, safe);
+      for (let n = 2; ; n++) {
+        try {
+          await writeFile(target, bytes, { flag: 'wx' }); // never overwrite a same-named file
+          break;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          target = join(dir, `${basename(safe, extname(safe))}-${n}${extname(safe)}`);
+        }
       }
-      await writeFile(target, bytes);
       log.info(`upload saved: ${target}`);
-      return `已收到“${basename(target)}”，加入知识库。\n${await reindex()}`;
+      const saved = `已收到“${basename(target)}”，${UPLOAD_FOLDERS[folder]}。`;
+      try {
+        return `${saved}\n${await reindex()}`;
+      } catch (error) {
+        log.warn(`re-index after upload failed: ${(error as Error).message}`);
+        return `${saved}\n但知识库暂未更新（${(error as Error).message}）；请管理员稍后发“重建索引”，不必重发文件。`;
+      }
     },
   };
   handlers.draft = createDrafter(config, (line) => log.warn(line));

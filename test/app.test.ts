@@ -100,3 +100,38 @@ test('advisers look up past measures with year and section cited; residents may 
     /没有权限/u,
   );
 });
+
+test('an uploaded report goes to reports/ and is found by 查; two uploads at once both land', async () => {
+  const { app, dir } = await makeApp();
+  const report = new TextEncoder().encode(
+    '沁县松村镇人民政府\n关于2024年法治政府建设情况的报告\n一、主要举措和成效\n（一）强化执法。今年累计执法51次。\n二、存在的不足和原因\n一是人手少。\n',
+  );
+  const statute = new TextEncoder().encode('示范条例\n第一条 甲。\n第二条 乙。\n第三条 丙。\n');
+  const [a, b] = await Promise.all([
+    app.bot.handle(privateMessage('staff1', '', { name: '2024年报告.txt', bytes: report })),
+    app.bot.handle(privateMessage('admin1', '', { name: '示范条例.txt', bytes: statute })),
+  ]);
+  assert.match(a!.text, /作为年度报告加入知识库/u);
+  assert.match(b!.text, /作为法律法规加入知识库/u);
+  assert.ok(existsSync(join(dir, 'knowledge/reports/2024年报告.txt')));
+  assert.ok(existsSync(join(dir, 'knowledge/laws/示范条例.txt')));
+  const lookup = await app.bot.handle(privateMessage('adviser1', '查 2024年累计执法多少次'));
+  assert.match(lookup!.text, /51次/u);
+  assert.match(
+    (await app.bot.handle(privateMessage('admin1', '状态')))!.text,
+    /知识库：\d+ 段，26 个文件/u,
+  );
+});
+
+test('a file sent in a group is not saved and the sender is told to send it privately', async () => {
+  const { app } = await makeApp();
+  const reply = await app.bot.handle({
+    ...privateMessage('staff1', '', {
+      name: 'a.md',
+      bytes: new TextEncoder().encode('# 甲\n\n乙'),
+    }),
+    isGroup: true,
+    chatId: 'room',
+  });
+  assert.match(reply!.text, /私聊/u);
+});

@@ -150,6 +150,9 @@ export class Bot {
   ): Promise<Reply | undefined> {
     const { log } = this.settings;
     if (message.file && !message.isGroup) return this.receiveFile(message, role);
+    if (message.file && !text) {
+      return { text: '文件请私聊发给我（镇工作人员可以往知识库里添加文件）。', citations: [] };
+    }
     if (text.length > this.settings.maxTextChars) {
       log.info(`too long (${text.length} chars) from ${message.senderId}`);
       return {

@@ -1,4 +1,5 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { IndexError } from '../errors.ts';
 import type { Chunk } from '../ingest/types.ts';
@@ -59,7 +60,8 @@ export async function saveIndex(
   faults: SaveFaults = {},
 ): Promise<string> {
   await mkdir(indexDir, { recursive: true });
-  const version = `v-${Date.now()}-${process.pid}`;
+  // Unique even for two saves in the same millisecond; the pid tells cleanup who owns a folder.
+  const version = `v-${Date.now()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   const dir = join(indexDir, `.tmp-${version}`);
   await mkdir(dir, { recursive: true });
   const write = async (name: string, data: string | Buffer) => {
@@ -73,18 +75,39 @@ export async function saveIndex(
   faults.afterFile?.('hnsw');
   await write(MANIFEST, JSON.stringify(index.manifest, null, 2));
   await rename(dir, join(indexDir, version));
-  await writeFile(join(indexDir, `${CURRENT}.tmp`), version);
+  const pointer = join(indexDir, `${CURRENT}.tmp-${version}`);
+  await writeFile(pointer, version);
   faults.afterFile?.(`${CURRENT}.tmp`);
-  await rename(join(indexDir, `${CURRENT}.tmp`), join(indexDir, CURRENT));
+  await rename(pointer, join(indexDir, CURRENT));
   await removeStaleVersions(indexDir, version);
   return version;
 }
 
+/** Whether a folder or pointer file belongs to a save still running in another process. */
+function ownedByLiveProcess(name: string): boolean {
+  const pid = Number(/-v-\d+-(\d+)-/u.exec(`-${name.replace(/^\.tmp-|^CURRENT\.tmp-/u, '')}`)?.[1]);
+  if (!pid || pid === process.pid) return false; // this process saves one index at a time
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes old versions and the leftovers of crashed saves, but never the version CURRENT names
+ * now (another process may have switched it) nor a save another live process is writing.
+ */
 async function removeStaleVersions(indexDir: string, keep: string): Promise<void> {
+  const current = (await readFile(join(indexDir, CURRENT), 'utf8').catch(() => '')).trim();
   for (const name of await readdir(indexDir)) {
-    if (name !== keep && name !== CURRENT && (name.startsWith('v-') || name.startsWith('.tmp-'))) {
-      await rm(join(indexDir, name), { recursive: true, force: true });
-    }
+    if (name === keep || name === current || name === CURRENT) continue;
+    const stale =
+      name.startsWith('v-') ||
+      ((name.startsWith('.tmp-') || name.startsWith(`${CURRENT}.tmp`)) &&
+        !ownedByLiveProcess(name));
+    if (stale) await rm(join(indexDir, name), { recursive: true, force: true });
   }
 }
 

@@ -24,7 +24,14 @@ export function createReportLookup(
   };
   return {
     async lookup(query, context) {
-      reports ??= read().then((loaded) => loaded.reports);
+      // A failed read is not kept: the next 查 tries again.
+      reports ??= read().then(
+        (loaded) => loaded.reports,
+        (error: unknown) => {
+          reports = undefined;
+          throw error;
+        },
+      );
       // An internal report never reaches a group chat or a resident.
       const visible = (await reports).filter((r) => context.audiences.includes(r.audience));
       return lookupMeasures(query, visible, { today: now() });

@@ -161,8 +161,13 @@ export class HybridRetriever {
           );
     let denseHits: ScoredDoc[] = [];
     if (mode !== 'lexical' && this.parts.dense && this.parts.embeddings) {
-      const vector = await this.parts.embeddings.embedQuery([question, ...expansion].join(' '));
-      denseHits = this.parts.dense.search(vector, depth, accept);
+      try {
+        const vector = await this.parts.embeddings.embedQuery([question, ...expansion].join(' '));
+        denseHits = this.parts.dense.search(vector, depth, accept);
+      } catch {
+        // An embedding server that fails leaves the lexical side to answer alone.
+        denseHits = [];
+      }
     }
     return this.fuse(lexicalHits, denseHits).slice(0, k);
   }
