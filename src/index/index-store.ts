@@ -75,7 +75,7 @@ export async function saveIndex(
   faults.afterFile?.('hnsw');
   await write(MANIFEST, JSON.stringify(index.manifest, null, 2));
   await rename(dir, join(indexDir, version));
-  const pointer = join(indexDir, `${CURRENT}.tmp-${version}`);
+  const pointer = join(indexDir, `${CURRENT}.tmp-${process.pid}`);
   await writeFile(pointer, version);
   faults.afterFile?.(`${CURRENT}.tmp`);
   await rename(pointer, join(indexDir, CURRENT));
@@ -85,7 +85,10 @@ export async function saveIndex(
 
 /** Whether a folder or pointer file belongs to a save still running in another process. */
 function ownedByLiveProcess(name: string): boolean {
-  const pid = Number(/-v-\d+-(\d+)-/u.exec(`-${name.replace(/^\.tmp-|^CURRENT\.tmp-/u, '')}`)?.[1]);
+  // `.tmp-v-<time>-<pid>-<id>` folders and `CURRENT.tmp-<pid>` pointer files.
+  const pid = Number(
+    /^\.tmp-v-\d+-(\d+)-|^CURRENT\.tmp-(\d+)$/u.exec(name)?.slice(1).find(Boolean),
+  );
   if (!pid || pid === process.pid) return false; // this process saves one index at a time
   try {
     process.kill(pid, 0);

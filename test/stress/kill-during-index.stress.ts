@@ -327,12 +327,14 @@ test(
     }
     methods.push(`faults.afterFile at each of ${steps.join(', ')}`);
 
-    // 3. A real failure root cannot write past: CURRENT.tmp is a folder, so the switch fails.
-    rmSync(join(ws.indexDir, 'CURRENT.tmp'), { force: true }); // left by the last fault
-    mkdirSync(join(ws.indexDir, 'CURRENT.tmp'));
+    // 3. A real failure root cannot write past: this process's CURRENT pointer file is a
+    // folder, so writing it fails.
+    const pointer = join(ws.indexDir, `CURRENT.tmp-${process.pid}`);
+    rmSync(pointer, { force: true }); // left by the last fault
+    mkdirSync(pointer);
     await assert.rejects(build(), /EISDIR|illegal operation on a directory/iu);
     assert.ok(same(await loadedState(ws.indexDir), before), 'EISDIR: the old index loads');
-    rmdirSync(join(ws.indexDir, 'CURRENT.tmp'));
+    rmdirSync(pointer);
     methods.push('CURRENT.tmp made a folder (EISDIR on the switch)');
 
     // Then a save that works: the new index, and the debris of the failures cleaned up.
