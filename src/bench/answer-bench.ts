@@ -2,9 +2,7 @@ import { QuestionAnswerer } from '../answer/answer-question.ts';
 import { findCitedArticles } from '../answer/cited-articles.ts';
 import type { Service } from '../answer/services.ts';
 import type { Chunk } from '../ingest/types.ts';
-import { buildRetriever } from '../retrieve/build-retriever.ts';
-import { HashedNgramEmbeddings } from '../index/hashed-embeddings.ts';
-import { lexicalText } from '../retrieve/hybrid-search.ts';
+import { buildOfflineRetriever } from '../retrieve/build-retriever.ts';
 import type { SynonymEntry } from '../retrieve/query-expansion.ts';
 import type { BenchQuery } from './retrieval-bench.ts';
 import { keyOf, percentile } from './scoring.ts';
@@ -29,9 +27,7 @@ export async function runAnswerBench(
   synonyms: SynonymEntry[],
   services: Service[],
 ): Promise<AnswerBenchResult> {
-  const embeddings = new HashedNgramEmbeddings(1024);
-  embeddings.fit(chunks.map(lexicalText));
-  const retriever = await buildRetriever({ chunks, embeddings, synonyms });
+  const retriever = await buildOfflineRetriever(chunks, synonyms);
   const answerer = new QuestionAnswerer(retriever, services);
   const existing = new Set(
     chunks

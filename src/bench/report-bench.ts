@@ -1,7 +1,5 @@
-import { HashedNgramEmbeddings } from '../index/hashed-embeddings.ts';
 import type { Chunk } from '../ingest/types.ts';
-import { buildRetriever } from '../retrieve/build-retriever.ts';
-import { lexicalText } from '../retrieve/hybrid-search.ts';
+import { buildOfflineRetriever } from '../retrieve/build-retriever.ts';
 import type { SynonymEntry } from '../retrieve/query-expansion.ts';
 
 export interface ReportQuery {
@@ -27,9 +25,7 @@ export async function runReportBench(
   queries: ReportQuery[],
   synonyms: SynonymEntry[],
 ): Promise<ReportBenchResult> {
-  const embeddings = new HashedNgramEmbeddings(1024);
-  embeddings.fit(chunks.map(lexicalText));
-  const retriever = await buildRetriever({ chunks, embeddings, synonyms });
+  const retriever = await buildOfflineRetriever(chunks, synonyms);
   const answerable = queries.filter((q) => !q.unanswerable);
   const misses: ReportBenchResult['misses'] = [];
   for (const q of answerable) {

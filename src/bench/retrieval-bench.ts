@@ -1,10 +1,9 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { Bm25Index } from '../index/bm25-index.ts';
-import { HashedNgramEmbeddings } from '../index/hashed-embeddings.ts';
 import { tokenizeBigrams } from '../index/tokenize.ts';
 import type { Chunk } from '../ingest/types.ts';
-import { buildRetriever, mapLazily } from '../retrieve/build-retriever.ts';
-import { lexicalText, type SearchMode } from '../retrieve/hybrid-search.ts';
+import { buildOfflineRetriever, buildRetriever, mapLazily } from '../retrieve/build-retriever.ts';
+import type { SearchMode } from '../retrieve/hybrid-search.ts';
 import type { SynonymEntry } from '../retrieve/query-expansion.ts';
 import {
   dedupeKeys,
@@ -57,13 +56,9 @@ export async function runRetrievalBench(
     : options.queries;
 
   const started = performance.now();
-  let embeddings = options.embeddings;
-  if (!embeddings) {
-    const hashed = new HashedNgramEmbeddings(options.dimensions ?? 1024);
-    hashed.fit(chunks.map(lexicalText));
-    embeddings = hashed;
-  }
-  const retriever = await buildRetriever({ chunks, embeddings, synonyms });
+  const retriever = options.embeddings
+    ? await buildRetriever({ chunks, embeddings: options.embeddings, synonyms })
+    : await buildOfflineRetriever(chunks, synonyms, options.dimensions);
   const buildSeconds = (performance.now() - started) / 1000;
 
   const baselineIndex = new Bm25Index(

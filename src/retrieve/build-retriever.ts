@@ -1,6 +1,7 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { Bm25Index } from '../index/bm25-index.ts';
 import { DenseIndex } from '../index/dense-index.ts';
+import { HashedNgramEmbeddings } from '../index/hashed-embeddings.ts';
 import { tokenize } from '../index/tokenize.ts';
 import type { Chunk } from '../ingest/types.ts';
 import {
@@ -78,4 +79,18 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
     },
     inputs.fusion ?? DEFAULT_FUSION,
   );
+}
+
+/**
+ * The retriever on the offline defaults, built in memory over chunks that are not saved (the
+ * bench): the hashed embedder's IDF is fitted on these chunks first.
+ */
+export async function buildOfflineRetriever(
+  chunks: Chunk[],
+  synonyms: SynonymEntry[],
+  dimensions = 1024,
+): Promise<HybridRetriever> {
+  const embeddings = new HashedNgramEmbeddings(dimensions);
+  embeddings.fit(chunks.map(lexicalText));
+  return buildRetriever({ chunks, embeddings, synonyms });
 }
