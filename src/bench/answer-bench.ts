@@ -3,7 +3,7 @@ import { findCitedArticles } from '../answer/cited-articles.ts';
 import type { Service } from '../answer/services.ts';
 import type { Chunk } from '../ingest/types.ts';
 import { buildOfflineRetriever } from '../retrieve/build-retriever.ts';
-import type { SynonymEntry } from '../retrieve/query-expansion.ts';
+import type { Vocabulary } from '../retrieve/vocabulary.ts';
 import type { BenchQuery } from './retrieval-bench.ts';
 import { keyOf, percentile } from './scoring.ts';
 
@@ -24,10 +24,10 @@ export interface AnswerBenchResult {
 export async function runAnswerBench(
   chunks: Chunk[],
   queries: BenchQuery[],
-  synonyms: SynonymEntry[],
+  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>,
   services: Service[],
 ): Promise<AnswerBenchResult> {
-  const retriever = await buildOfflineRetriever(chunks, synonyms);
+  const retriever = await buildOfflineRetriever(chunks, vocabulary);
   const answerer = new QuestionAnswerer(retriever, services);
   const existing = new Set(
     chunks

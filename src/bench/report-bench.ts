@@ -1,6 +1,6 @@
 import type { Chunk } from '../ingest/types.ts';
 import { buildOfflineRetriever } from '../retrieve/build-retriever.ts';
-import type { SynonymEntry } from '../retrieve/query-expansion.ts';
+import type { Vocabulary } from '../retrieve/vocabulary.ts';
 
 export interface ReportQuery {
   id: string;
@@ -23,9 +23,9 @@ export interface ReportBenchResult {
 export async function runReportBench(
   chunks: Chunk[],
   queries: ReportQuery[],
-  synonyms: SynonymEntry[],
+  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>,
 ): Promise<ReportBenchResult> {
-  const retriever = await buildOfflineRetriever(chunks, synonyms);
+  const retriever = await buildOfflineRetriever(chunks, vocabulary);
   const answerable = queries.filter((q) => !q.unanswerable);
   const misses: ReportBenchResult['misses'] = [];
   for (const q of answerable) {

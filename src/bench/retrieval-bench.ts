@@ -4,7 +4,7 @@ import { tokenizeBigrams } from '../index/tokenize.ts';
 import type { Chunk } from '../ingest/types.ts';
 import { buildOfflineRetriever, buildRetriever, mapLazily } from '../retrieve/build-retriever.ts';
 import type { SearchMode } from '../retrieve/hybrid-search.ts';
-import type { SynonymEntry } from '../retrieve/query-expansion.ts';
+import type { Vocabulary } from '../retrieve/vocabulary.ts';
 import {
   dedupeKeys,
   keyOf,
@@ -36,7 +36,7 @@ export interface RetrievalBenchOptions {
   queries: BenchQuery[];
   /** Own-corpus setting: skip queries with a gold label outside the corpus. */
   ownCorpus: boolean;
-  synonyms: SynonymEntry[];
+  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>;
   embeddings?: EmbeddingsInterface;
   dimensions?: number;
   onProgress?: (done: number, total: number) => void;
@@ -50,15 +50,15 @@ const chunkKey = (c: Chunk): ArticleKey => ({ law: c.meta.title, article: c.meta
 export async function runRetrievalBench(
   options: RetrievalBenchOptions,
 ): Promise<RetrievalBenchResult> {
-  const { chunks, synonyms } = options;
+  const { chunks, vocabulary } = options;
   const queries = options.ownCorpus
     ? options.queries.filter((q) => q.gold.every((g) => g.in_corpus !== false))
     : options.queries;
 
   const started = performance.now();
   const retriever = options.embeddings
-    ? await buildRetriever({ chunks, embeddings: options.embeddings, synonyms })
-    : await buildOfflineRetriever(chunks, synonyms, options.dimensions);
+    ? await buildRetriever({ chunks, embeddings: options.embeddings, ...vocabulary })
+    : await buildOfflineRetriever(chunks, vocabulary, options.dimensions);
   const buildSeconds = (performance.now() - started) / 1000;
 
   const baselineIndex = new Bm25Index(

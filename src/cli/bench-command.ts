@@ -12,7 +12,7 @@ import { loadReports } from '../lookup/load-reports.ts';
 import { loadServices } from '../answer/services.ts';
 import { runRetrievalBench, type BenchQuery } from '../bench/retrieval-bench.ts';
 import type { Summary } from '../bench/scoring.ts';
-import { loadSynonyms } from '../retrieve/query-expansion.ts';
+import { loadVocabulary } from '../retrieve/vocabulary.ts';
 import { createProgressBar } from './progress-bar.ts';
 
 const USAGE = `usage:
@@ -31,13 +31,12 @@ async function benchRetrieval(values: Record<string, string | boolean | undefine
   if (!queriesPath || Boolean(laws) === Boolean(articles)) throw new Error(USAGE);
   const chunks = laws ? await loadLawChunks(laws) : loadArticleChunks(articles!);
   const queries = readJsonl<BenchQuery>(queriesPath);
-  const synonyms = loadSynonyms('knowledge/synonyms.tsv');
   const bar = createProgressBar('queries');
   const result = await runRetrievalBench({
     chunks,
     queries,
     ownCorpus: Boolean(laws),
-    synonyms,
+    vocabulary: loadVocabulary('knowledge'),
     onProgress: bar.update,
   });
   console.log(
@@ -63,7 +62,7 @@ async function benchReport(values: Record<string, string | boolean | undefined>)
   const { chunks, skipped } = await loadKnowledgeChunks('knowledge');
   for (const line of skipped) console.log(`skipped ${line}`);
   const queries = readJsonl<ReportQuery>(queriesPath);
-  const result = await runReportBench(chunks, queries, loadSynonyms('knowledge/synonyms.tsv'));
+  const result = await runReportBench(chunks, queries, loadVocabulary('knowledge'));
   for (const miss of result.misses) console.log(`miss ${miss.id}: ${miss.missing.join(', ')}`);
   // The answer check: the look-up's reply, with the clock set just after the newest report.
   const loaded = await loadReports('knowledge');
@@ -101,7 +100,7 @@ async function benchAnswer(values: Record<string, string | boolean | undefined>)
   const result = await runAnswerBench(
     chunks,
     readJsonl<BenchQuery>(queriesPath),
-    loadSynonyms('knowledge/synonyms.tsv'),
+    loadVocabulary('knowledge'),
     loadServices('knowledge/guides/本地法律服务.md'),
   );
   for (const key of result.fabricatedKeys) console.log(`cited but not in the corpus: ${key}`);

@@ -9,10 +9,13 @@ import {
   HybridRetriever,
   lexicalText,
   type FusionWeights,
+  type NoteIndex,
   type SectionIndex,
 } from './hybrid-search.ts';
+import { noteTextByChunk, type ArticleNote } from './article-notes.ts';
 import type { SynonymEntry } from './query-expansion.ts';
 import { findRepealedLaws } from './repealed-laws.ts';
+import type { Vocabulary } from './vocabulary.ts';
 
 export interface RetrieverInputs {
   chunks: Chunk[];
@@ -21,14 +24,19 @@ export interface RetrieverInputs {
   /** The saved dense index for `chunks`; built here (embedding every chunk) when absent. */
   dense?: DenseIndex;
   synonyms?: SynonymEntry[];
+  /** Article notes (knowledge/article-notes/): searched beside the statutes' own words. */
+  notes?: readonly ArticleNote[];
   fusion?: FusionWeights;
   /** The clock: which repeals are already in force. */
   today?: Date;
 }
 
 /** Yields f(item) one at a time, so the token lists of a large pool never coexist. */
-export function* mapLazily<T, U>(items: readonly T[], f: (item: T) => U): Generator<U> {
-  for (const item of items) yield f(item);
+export function* mapLazily<T, U>(
+  items: readonly T[],
+  f: (item: T, index: number) => U,
+): Generator<U> {
+  for (let i = 0; i < items.length; i++) yield f(items[i]!, i);
 }
 
 // Statutes without chapter headings (the STARD article pool) are grouped in runs of 16
@@ -39,8 +47,14 @@ function sectionless(chunk: Chunk, index: number): string {
   return chunk.meta.kind === 'law' ? `run${Math.floor(index / ARTICLES_PER_RUN)}` : '';
 }
 
+/** The words a chunk is found by: its citation fields, its text and its article's notes. */
+type SearchText = (chunk: Chunk, index: number) => string;
+
 /** Groups chunks by document and section path and indexes each group's text as one. */
-export function buildSectionIndex(chunks: readonly Chunk[]): SectionIndex {
+export function buildSectionIndex(
+  chunks: readonly Chunk[],
+  searchText: SearchText = lexicalText,
+): SectionIndex {
   const ids = new Map<string, number>();
   const members: number[][] = [];
   const sectionOf = new Uint32Array(chunks.length);
@@ -56,15 +70,34 @@ export function buildSectionIndex(chunks: readonly Chunk[]): SectionIndex {
     sectionOf[i] = id;
   });
   const index = new Bm25Index(
-    mapLazily(members, (list) => list.flatMap((i) => tokenize(lexicalText(chunks[i]!)))),
+    mapLazily(members, (list) => list.flatMap((i) => tokenize(searchText(chunks[i]!, i)))),
   );
   return { index, sectionOf };
+}
+
+/** BM25 over the note texts of the chunks that have some; undefined when none do. */
+export function buildNoteIndex(texts: readonly string[]): NoteIndex | undefined {
+  const ordinals: number[] = [];
+  texts.forEach((text, i) => {
+    if (text) ordinals.push(i);
+  });
+  if (!ordinals.length) return undefined;
+  return {
+    index: new Bm25Index(mapLazily(ordinals, (i) => tokenize(texts[i]!))),
+    chunkOf: Uint32Array.from(ordinals),
+  };
 }
 
 /** Assembles the retriever: the lexical index is always rebuilt from the chunk texts (fast). */
 export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRetriever> {
   const { chunks, embeddings } = inputs;
-  const lexical = new Bm25Index(mapLazily(chunks, (c) => tokenize(lexicalText(c))));
+  // An article's notes count as its words (and its section's), and are also searched on their
+  // own: measured better than either alone (BENCHMARKS.md, article notes).
+  const noteTexts = inputs.notes?.length ? noteTextByChunk(chunks, inputs.notes) : [];
+  const searchText: SearchText = (chunk, i) =>
+    noteTexts[i] ? `${lexicalText(chunk)} ${noteTexts[i]}` : lexicalText(chunk);
+  const lexical = new Bm25Index(mapLazily(chunks, (c, i) => tokenize(searchText(c, i))));
+  const notes = buildNoteIndex(noteTexts);
   let dense = inputs.dense;
   if (!dense && embeddings)
     dense = await DenseIndex.embedAndBuild(embeddings, chunks.map(lexicalText));
@@ -75,7 +108,8 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
       ...(dense && embeddings && { dense, embeddings }),
       ...(inputs.synonyms && { synonyms: inputs.synonyms }),
       repealed: findRepealedLaws(chunks, inputs.today ?? new Date()),
-      sections: buildSectionIndex(chunks),
+      sections: buildSectionIndex(chunks, searchText),
+      ...(notes && { notes }),
     },
     inputs.fusion ?? DEFAULT_FUSION,
   );
@@ -87,10 +121,11 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
  */
 export async function buildOfflineRetriever(
   chunks: Chunk[],
-  synonyms: SynonymEntry[],
+  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>,
   dimensions = 1024,
 ): Promise<HybridRetriever> {
   const embeddings = new HashedNgramEmbeddings(dimensions);
   embeddings.fit(chunks.map(lexicalText));
-  return buildRetriever({ chunks, embeddings, synonyms });
+  const { synonyms, notes } = vocabulary;
+  return buildRetriever({ chunks, embeddings, synonyms, notes });
 }

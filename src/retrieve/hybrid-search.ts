@@ -26,6 +26,7 @@ export interface Passage {
   score: number;
   lexicalRank?: number;
   denseRank?: number;
+  noteRank?: number;
 }
 
 export interface RetrieverParts {
@@ -37,6 +38,14 @@ export interface RetrieverParts {
   /** Titles of laws repealed by an indexed statute (see repealed-laws.ts). */
   repealed?: ReadonlySet<string>;
   sections?: SectionIndex;
+  notes?: NoteIndex;
+}
+
+/** BM25 over the article notes (article-notes.ts) of the chunks that have some. */
+export interface NoteIndex {
+  index: Bm25Index;
+  /** Note document -> chunk ordinal. */
+  chunkOf: Uint32Array;
 }
 
 /** BM25 over whole sections (a law's chapter, a report's part): which part a question is about. */
@@ -55,6 +64,8 @@ export interface FusionWeights {
   depth: number;
   /** Share of a lexical hit's score that comes from how well its whole section matches. */
   section: number;
+  /** Weight of a match on an article's notes (the words people use for it). */
+  notes: number;
   /** Fuse min-max normalised scores (measured better here) or reciprocal ranks. */
   method: 'score' | 'rrf';
   /** Reciprocal-rank constant, for method 'rrf'. */
@@ -74,6 +85,7 @@ export const DEFAULT_FUSION: FusionWeights = {
   expansion: 0.5,
   depth: 100,
   section: 0.4,
+  notes: 0.5,
   method: 'score',
   rrfK: 60,
   secondarySource: 0.35,
@@ -159,6 +171,7 @@ export class HybridRetriever {
             0,
             depth,
           );
+    const noteHits = mode === 'dense' ? [] : this.searchNotes(terms, depth, accept);
     let denseHits: ScoredDoc[] = [];
     if (mode !== 'lexical' && this.parts.dense && this.parts.embeddings) {
       try {
@@ -169,7 +182,20 @@ export class HybridRetriever {
         denseHits = [];
       }
     }
-    return this.fuse(lexicalHits, denseHits).slice(0, k);
+    return this.fuse(lexicalHits, denseHits, noteHits).slice(0, k);
+  }
+
+  /** Note matches, as chunk ordinals. */
+  private searchNotes(
+    terms: WeightedTerm[],
+    depth: number,
+    accept: ((doc: number) => boolean) | undefined,
+  ): ScoredDoc[] {
+    const { notes } = this.parts;
+    if (!notes || !this.fusion.notes) return [];
+    return notes.index
+      .search(terms, depth, accept && ((doc) => accept(notes.chunkOf[doc]!)))
+      .map(({ doc, score }) => ({ doc: notes.chunkOf[doc]!, score }));
   }
 
   /**
@@ -194,10 +220,18 @@ export class HybridRetriever {
       .sort((a, b) => b.score - a.score);
   }
 
-  private fuse(lexicalHits: ScoredDoc[], denseHits: ScoredDoc[]): Passage[] {
+  private fuse(
+    lexicalHits: ScoredDoc[],
+    denseHits: ScoredDoc[],
+    noteHits: ScoredDoc[],
+  ): Passage[] {
     const byDoc = new Map<number, Passage>();
     const { method, rrfK } = this.fusion;
-    const add = (hits: ScoredDoc[], weight: number, rankKey: 'lexicalRank' | 'denseRank') => {
+    const add = (
+      hits: ScoredDoc[],
+      weight: number,
+      rankKey: 'lexicalRank' | 'denseRank' | 'noteRank',
+    ) => {
       hits.forEach((hit, rank) => {
         let passage = byDoc.get(hit.doc);
         if (!passage) {
@@ -215,6 +249,7 @@ export class HybridRetriever {
     };
     add(lexicalHits, this.fusion.lexical, 'lexicalRank');
     add(denseHits, this.fusion.dense, 'denseRank');
+    add(noteHits, this.fusion.notes, 'noteRank');
     return [...byDoc.values()].sort((a, b) => b.score - a.score);
   }
 }

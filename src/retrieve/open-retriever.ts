@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import type { Config } from '../config.ts';
 import { buildKnowledgeIndex, type BuildReport } from '../index/build-knowledge-index.ts';
 import { createOfflineEmbedder, createOpenAIEmbedder, type Embedder } from '../index/embedder.ts';
 import { INDEX_FORMAT_VERSION, loadIndex, readManifest } from '../index/index-store.ts';
 import { buildRetriever } from './build-retriever.ts';
 import type { HybridRetriever } from './hybrid-search.ts';
-import { loadSynonyms } from './query-expansion.ts';
+import { loadVocabulary } from './vocabulary.ts';
 
 /** The configured embedder: the offline default, or an OpenAI-compatible server (checked now). */
 export async function createEmbedder(config: Config): Promise<Embedder> {
@@ -17,6 +16,8 @@ export interface OpenedRetriever {
   retriever: HybridRetriever;
   /** Present when the index had to be built first. */
   built?: BuildReport;
+  /** Article-note lines that were skipped (file:line: reason). */
+  noteProblems: string[];
 }
 
 /**
@@ -45,11 +46,13 @@ export async function openRetriever(
     });
   }
   const saved = await loadIndex(config.indexDir, embedder);
+  const { synonyms, notes, problems } = loadVocabulary(config.knowledgeDir);
   const retriever = await buildRetriever({
     chunks: saved.chunks,
     embeddings: embedder.embeddings,
     dense: saved.dense,
-    synonyms: loadSynonyms(join(config.knowledgeDir, 'synonyms.tsv')),
+    synonyms,
+    notes,
   });
-  return { retriever, ...(built && { built }) };
+  return { retriever, noteProblems: problems, ...(built && { built }) };
 }

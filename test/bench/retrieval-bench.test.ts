@@ -45,7 +45,7 @@ test('runs the project retriever and the baseline on the same queries, skipping 
     chunks,
     queries,
     ownCorpus: true,
-    synonyms: [],
+    vocabulary: { synonyms: [], notes: [] },
     dimensions: 64,
   });
   assert.equal(result.queries, 2);
@@ -60,7 +60,7 @@ test('runs the project retriever and the baseline on the same queries, skipping 
     chunks,
     queries,
     ownCorpus: false,
-    synonyms: [],
+    vocabulary: { synonyms: [], notes: [] },
     dimensions: 64,
   });
   assert.equal(all.queries, 3);
