@@ -90,6 +90,7 @@ export async function createApp(
     const opened = await openRetriever(config, embedder, options.onProgress);
     const report = options.onBuilt ?? ((line: string) => log.info(line));
     if (opened.built) for (const line of describeBuild(opened.built)) report(line);
+    for (const problem of opened.noteProblems) log.warn(`article note skipped: ${problem}`);
     retriever = opened.retriever;
     answerer = createQuestionAnswerer(config, retriever, (line) => log.warn(line), memory);
   };

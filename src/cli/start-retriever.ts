@@ -14,11 +14,12 @@ export async function startRetriever(
 ): Promise<{ config: Config; retriever: HybridRetriever }> {
   const config = loadConfig();
   const embedder = await createEmbedder(config);
-  const { retriever, built } = await openRetriever(
+  const { retriever, built, noteProblems } = await openRetriever(
     config,
     embedder,
     createProgressBar(label).update,
   );
   if (built) printBuildReport(built, log);
+  for (const problem of noteProblems) log(`article note skipped: ${problem}`);
   return { config, retriever };
 }
