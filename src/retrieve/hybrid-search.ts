@@ -220,11 +220,7 @@ export class HybridRetriever {
       .sort((a, b) => b.score - a.score);
   }
 
-  private fuse(
-    lexicalHits: ScoredDoc[],
-    denseHits: ScoredDoc[],
-    noteHits: ScoredDoc[],
-  ): Passage[] {
+  private fuse(lexicalHits: ScoredDoc[], denseHits: ScoredDoc[], noteHits: ScoredDoc[]): Passage[] {
     const byDoc = new Map<number, Passage>();
     const { method, rrfK } = this.fusion;
     const add = (

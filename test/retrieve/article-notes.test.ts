@@ -32,10 +32,25 @@ const guide = (title: string, text: string, i: number): Chunk => {
 
 // Three articles (one in two chunks) and a guide; the question below shares no content word with the one that answers it.
 const CHUNKS: Chunk[] = [
-  law('农村土地承包法', '第三十一条', '承包期内，妇女结婚，在新居住地未取得承包地的，发包方不得收回其原承包地。', 1),
+  law(
+    '农村土地承包法',
+    '第三十一条',
+    '承包期内，妇女结婚，在新居住地未取得承包地的，发包方不得收回其原承包地。',
+    1,
+  ),
   law('农村土地承包法', '第三十二条', '承包人应得的承包收益，依照继承法的规定继承。', 2),
-  law('民法典', '第一千零七十九条', '夫妻一方要求离婚的，可以由有关组织进行调解或者直接向人民法院提起离婚诉讼。', 3),
-  law('民法典', '第一千零七十九条', '经人民法院判决不准离婚后，双方又分居满一年，一方再次提起离婚诉讼的，应当准予离婚。', 4),
+  law(
+    '民法典',
+    '第一千零七十九条',
+    '夫妻一方要求离婚的，可以由有关组织进行调解或者直接向人民法院提起离婚诉讼。',
+    3,
+  ),
+  law(
+    '民法典',
+    '第一千零七十九条',
+    '经人民法院判决不准离婚后，双方又分居满一年，一方再次提起离婚诉讼的，应当准予离婚。',
+    4,
+  ),
   guide('妇女土地权益', '出嫁女的地，先找村调委会。', 5),
   // A look-alike: shares the question's words but not its situation.
   law('土地管理法', '第六十六条', '村集体经济组织收回口粮田的，应当保障村民的口粮。', 6),
@@ -109,7 +124,9 @@ test('attaches notes to every chunk of their article, adds up lines, skips other
 
 test('a plain-speech question finds its article through the notes, and not without them', async () => {
   const question = '闺女出门子了，那份口粮田还保得住不';
-  const { notes } = parseArticleNotes('农村土地承包法\t第三十一条\t闺女出门子地被收回；出嫁女的口粮田');
+  const { notes } = parseArticleNotes(
+    '农村土地承包法\t第三十一条\t闺女出门子地被收回；出嫁女的口粮田',
+  );
   const articles = CHUNKS.filter((c) => c.meta.kind === 'law');
   const top = async (withNotes: boolean) => {
     const retriever = await buildRetriever({
