@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -10,11 +10,12 @@ import { loadConfig } from '../src/config.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 
-async function makeApp() {
+async function makeApp(prepare?: (knowledgeDir: string) => void, logLines?: string[]) {
   const dir = mkdtempSync(join(tmpdir(), 'fazhi-app-'));
   mkdirSync(join(dir, 'knowledge'), { recursive: true });
   cpSync(join(ROOT, 'knowledge/reports'), join(dir, 'knowledge/reports'), { recursive: true });
   cpSync(join(ROOT, 'knowledge/guides'), join(dir, 'knowledge/guides'), { recursive: true });
+  prepare?.(join(dir, 'knowledge'));
   const config = loadConfig(
     {
       KNOWLEDGE_DIR: join(dir, 'knowledge'),
@@ -25,7 +26,7 @@ async function makeApp() {
     },
     '',
   );
-  const app = await createApp(config, { log: createLogger(() => undefined) });
+  const app = await createApp(config, { log: createLogger((line) => logLines?.push(line)) });
   return { app, dir };
 }
 
@@ -134,4 +135,20 @@ test('a file sent in a group is not saved and the sender is told to send it priv
     chatId: 'room',
   });
   assert.match(reply!.text, /私聊/u);
+});
+
+test('a malformed article-note line is logged with its file and line at start-up', async () => {
+  const lines: string[] = [];
+  await makeApp((knowledgeDir) => {
+    mkdirSync(join(knowledgeDir, 'article-notes'));
+    writeFileSync(
+      join(knowledgeDir, 'article-notes', 'local.tsv'),
+      '人民调解法\t第四条\t调解收钱吗；调委会收费\n人民调解法 第五条 缺了制表符\n',
+    );
+  }, lines);
+  assert.ok(
+    lines.some((l) => /warn article note skipped: local\.tsv:2: expected/u.test(l)),
+    lines.join('\n'),
+  );
+  assert.equal(lines.filter((l) => /article note skipped/u.test(l)).length, 1);
 });
