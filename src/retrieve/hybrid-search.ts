@@ -81,7 +81,7 @@ export interface FusionWeights {
 
 export const DEFAULT_FUSION: FusionWeights = {
   lexical: 1,
-  dense: 0.2,
+  dense: 0.1,
   expansion: 0.5,
   depth: 100,
   section: 0.4,
