@@ -29,9 +29,12 @@ function contentBigrams(text: string): Set<string> {
   return out;
 }
 
-/** How many topical bigrams of the question (and its legal expansion) a passage shares. */
+/**
+ * How many topical bigrams of the question (and its legal expansion) a passage shares; an
+ * article's notes count, so an article found through the words people use is not dropped.
+ */
 export function evidence(questionBigrams: Set<string>, passage: Passage): number {
-  const text = `${passage.chunk.meta.section ?? ''}${passage.chunk.text}`;
+  const text = `${passage.chunk.meta.section ?? ''}${passage.chunk.text}${passage.notes ?? ''}`;
   let count = 0;
   for (const bigram of contentBigrams(text)) if (questionBigrams.has(bigram)) count++;
   return count;

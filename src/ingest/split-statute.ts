@@ -4,6 +4,12 @@ import type { Chunk, SourceDocument } from './types.ts';
 
 const ARTICLE =
   /^第([零〇一二三四五六七八九十百千两\d]+)条(之[一二三四五六七八九十]+)?(?:[\s\u3000]+|(?=\S))/u;
+const ARTICLE_NUMBER = /^第[零〇一二三四五六七八九十百千两\d]+条(之[一二三四五六七八九十]+)?$/u;
+
+/** Whether a label is an article number as the splitter writes them: 第十条, 第10条, 第十条之一. */
+export function isArticleNumber(label: string): boolean {
+  return ARTICLE_NUMBER.test(label);
+}
 const MARKDOWN_HEADING = /^(#{1,6})\s*(.+?)\s*$/u;
 // Plain-text statutes (from .docx/.pdf) have unmarked headings: 第一编 总则, 第二章 监护.
 const PLAIN_HEADING = /^第[零〇一二三四五六七八九十百]+([编章节]|分编)[\s\u3000]*\S.{0,30}$/u;

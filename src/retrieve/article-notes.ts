@@ -1,14 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decodeText } from '../ingest/decode-text.ts';
+import { isArticleNumber, normalizeLawTitle } from '../ingest/split-statute.ts';
 import type { Chunk } from '../ingest/types.ts';
-import { normalizeLawTitle } from '../ingest/split-statute.ts';
 
 /**
  * Article notes (knowledge/article-notes/*.tsv): for one statute article, the words people use
  * when their question is about it ("闺女出嫁地被收回" for 农村土地承包法第三十一条). A hand-written
  * document expansion: the notes are searched beside the article's own text, so a question in
  * plain speech can find an article that shares none of its words. They point at articles, never
- * replace them: a note whose article is not indexed matches nothing.
+ * replace them: a note whose article is not indexed matches nothing, and notes are never quoted.
  */
 export interface ArticleNote {
   law: string;
@@ -16,95 +17,134 @@ export interface ArticleNote {
   phrases: string[];
   /**
    * The first Han characters of the article the note was written for. Amendments renumber
-   * articles, so a note whose anchor does not begin the indexed article (another version of the
-   * law) is not attached rather than attached to the wrong article.
+   * articles, so a note whose anchor does not begin the indexed article (most likely another
+   * version of the law) is not attached rather than attached to the wrong article.
    */
   anchor?: string;
 }
 
 export interface ParsedNotes {
   notes: ArticleNote[];
-  /** `file:line: reason` for every line that was skipped. */
+  /** `file:line: reason` for every line or file that was skipped. */
   problems: string[];
 }
 
-const ARTICLE_NUMBER = /^第[零〇一二三四五六七八九十百千]+条(之[一二三四五六七八九十]+)?$/u;
-
-/** Han characters only: the anchor comparison ignores punctuation, spaces and numbering. */
+/** Han characters only: the anchor comparison ignores punctuation, spaces and Arabic digits. */
 export function hanOnly(text: string): string {
   return text.replace(/[^\p{Script=Han}]/gu, '');
 }
 
-/**
- * `法名<TAB>第X条<TAB>说法；说法…[<TAB>条文开头]`, `#` comments. Bad lines are skipped and named.
- */
+const FORMAT = '"法名<TAB>第X条<TAB>说法；说法[<TAB>条文开头]"';
+
+/** Why a line cannot be a note, or undefined when it can. */
+function lineProblem(cells: string[], phrases: string[]): string | undefined {
+  const [law, article, , anchor] = cells;
+  if (cells.length < 3 || cells.length > 4) {
+    return `expected ${FORMAT}, tab-separated; found ${cells.length} column(s)`;
+  }
+  if (!law) return 'the law name (first column) is empty';
+  if (!isArticleNumber(article!)) return `"${article}" is not an article number like 第十条`;
+  if (!phrases.length) return 'no phrases in the third column (separate them with ；)';
+  if (anchor && !hanOnly(anchor)) return `the opening "${anchor}" has no Chinese characters`;
+  return undefined;
+}
+
+/** `法名<TAB>第X条<TAB>说法；说法…[<TAB>条文开头]`, `#` comments. Bad lines are skipped and named. */
 export function parseArticleNotes(text: string, file = 'article-notes.tsv'): ParsedNotes {
   const notes: ArticleNote[] = [];
   const problems: string[] = [];
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
     if (!line || line.startsWith('#')) return;
-    const [law, article, phrases, anchor] = line.split('\t').map((cell) => cell.trim());
-    const list = (phrases ?? '')
+    const cells = line.split('\t').map((cell) => cell.trim());
+    const phrases = (cells[2] ?? '')
       .split(/[；;]/u)
       .map((p) => p.trim())
       .filter(Boolean);
-    if (!law || !article || !ARTICLE_NUMBER.test(article) || !list.length) {
-      problems.push(
-        `${file}:${index + 1}: expected "法名<TAB>第X条<TAB>说法；说法" (tabs between the columns), got "${line.slice(0, 60)}"`,
-      );
+    const problem = lineProblem(cells, phrases);
+    if (problem) {
+      problems.push(`${file}:${index + 1}: ${problem}`);
       return;
     }
-    const note: ArticleNote = { law: normalizeLawTitle(law), article, phrases: list };
-    if (anchor) note.anchor = hanOnly(anchor);
+    const note: ArticleNote = { law: normalizeLawTitle(cells[0]!), article: cells[1]!, phrases };
+    if (cells[3]) note.anchor = hanOnly(cells[3]);
     notes.push(note);
   });
   return { notes, problems };
 }
 
-/** Every `.tsv` in the folder, in name order; a missing folder means no notes. */
+const errorCode = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+
+/**
+ * Every `.tsv` file of the folder, in name order (UTF-8 or GBK). A missing folder means no
+ * notes; an unreadable file is named in the problems and the others still load.
+ */
 export function loadArticleNotes(dir: string): ParsedNotes {
+  const all: ParsedNotes = { notes: [], problems: [] };
   let names: string[];
   try {
-    names = readdirSync(dir)
-      .filter((n) => n.endsWith('.tsv'))
+    names = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => !entry.isDirectory() && entry.name.endsWith('.tsv'))
+      .map((entry) => entry.name)
       .sort();
-  } catch {
-    return { notes: [], problems: [] };
+  } catch (error) {
+    if (errorCode(error) !== 'ENOENT')
+      all.problems.push(`${dir}: unreadable (${errorCode(error)})`);
+    return all;
   }
-  const all: ParsedNotes = { notes: [], problems: [] };
   for (const name of names) {
-    const parsed = parseArticleNotes(readFileSync(join(dir, name), 'utf8'), name);
+    let text: string;
+    try {
+      text = decodeText(readFileSync(join(dir, name)));
+    } catch (error) {
+      all.problems.push(`${name}: unreadable (${errorCode(error)})`);
+      continue;
+    }
+    const parsed = parseArticleNotes(text, name);
     all.notes.push(...parsed.notes);
     all.problems.push(...parsed.problems);
   }
   return all;
 }
 
-const articleKey = (law: string, article: string) => `${law}|${article}`;
+export interface AttachedNotes {
+  /** Per chunk, the note text of its article ('' for none). */
+  texts: string[];
+  /** Notes for an indexed law that found no article to attach to. */
+  unattached: ArticleNote[];
+}
 
 /**
- * Per chunk, the note text of its article ('' for none). Every chunk of a long article gets the
- * notes; several note lines for one article (a township's own file beside the shipped one) add up.
- * A note whose anchor does not begin the article's first chunk belongs to another version.
+ * Gives each article's notes to the first chunk of that article in each source file (a long
+ * article split in parts is found once, not once per part). A note attaches only where its anchor
+ * begins the article, so a law indexed in two versions gets each note on the version it fits.
+ * Several note lines for one article (a township's own file beside the shipped one) add up.
  */
-export function noteTextByChunk(chunks: readonly Chunk[], notes: readonly ArticleNote[]): string[] {
-  const keyOf = ({ meta }: Chunk) =>
-    meta.kind === 'law' && meta.article ? articleKey(meta.title, meta.article) : undefined;
-  const opening = new Map<string, string>();
-  for (const chunk of chunks) {
-    const key = keyOf(chunk);
-    if (key && !opening.has(key)) opening.set(key, hanOnly(chunk.text));
-  }
-  const byKey = new Map<string, string[]>();
+export function attachNotes(
+  chunks: readonly Chunk[],
+  notes: readonly ArticleNote[],
+): AttachedNotes {
+  const byArticle = new Map<string, ArticleNote[]>();
   for (const note of notes) {
-    const key = articleKey(note.law, note.article);
-    const text = opening.get(key);
-    if (text === undefined || (note.anchor && !text.startsWith(note.anchor))) continue;
-    byKey.set(key, [...(byKey.get(key) ?? []), ...note.phrases]);
+    const key = `${note.law}|${note.article}`;
+    byArticle.set(key, [...(byArticle.get(key) ?? []), note]);
   }
-  return chunks.map((chunk) => {
-    const key = keyOf(chunk);
-    return (key && byKey.get(key)?.join('；')) || '';
+  const texts = chunks.map(() => '');
+  const used = new Set<ArticleNote>();
+  const seen = new Set<string>();
+  chunks.forEach((chunk, i) => {
+    const { kind, title, article, source } = chunk.meta;
+    if (kind !== 'law' || !article) return;
+    const candidates = byArticle.get(`${title}|${article}`);
+    const first = `${source}|${title}|${article}`;
+    if (!candidates || seen.has(first)) return;
+    seen.add(first);
+    const opening = hanOnly(chunk.text);
+    const fitting = candidates.filter((n) => !n.anchor || opening.startsWith(n.anchor));
+    for (const note of fitting) used.add(note);
+    texts[i] = fitting.flatMap((n) => n.phrases).join('；');
   });
+  const indexedLaws = new Set(chunks.filter((c) => c.meta.kind === 'law').map((c) => c.meta.title));
+  const unattached = notes.filter((n) => indexedLaws.has(n.law) && !used.has(n));
+  return { texts, unattached };
 }

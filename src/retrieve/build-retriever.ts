@@ -12,7 +12,7 @@ import {
   type NoteIndex,
   type SectionIndex,
 } from './hybrid-search.ts';
-import { noteTextByChunk, type ArticleNote } from './article-notes.ts';
+import { attachNotes, type ArticleNote } from './article-notes.ts';
 import type { SynonymEntry } from './query-expansion.ts';
 import { findRepealedLaws } from './repealed-laws.ts';
 import type { Vocabulary } from './vocabulary.ts';
@@ -31,7 +31,7 @@ export interface RetrieverInputs {
   today?: Date;
 }
 
-/** Yields f(item) one at a time, so the token lists of a large pool never coexist. */
+/** Yields f(item, index) one at a time, so the token lists of a large pool never coexist. */
 export function* mapLazily<T, U>(
   items: readonly T[],
   f: (item: T, index: number) => U,
@@ -93,11 +93,11 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
   const { chunks, embeddings } = inputs;
   // An article's notes count as its words (and its section's), and are also searched on their
   // own: measured better than either alone (BENCHMARKS.md, article notes).
-  const noteTexts = inputs.notes?.length ? noteTextByChunk(chunks, inputs.notes) : [];
+  const { texts: noteTexts, unattached } = attachNotes(chunks, inputs.notes ?? []);
   const searchText: SearchText = (chunk, i) =>
     noteTexts[i] ? `${lexicalText(chunk)} ${noteTexts[i]}` : lexicalText(chunk);
   const lexical = new Bm25Index(mapLazily(chunks, (c, i) => tokenize(searchText(c, i))));
-  const notes = buildNoteIndex(noteTexts);
+  const noteIndex = buildNoteIndex(noteTexts);
   let dense = inputs.dense;
   if (!dense && embeddings)
     dense = await DenseIndex.embedAndBuild(embeddings, chunks.map(lexicalText));
@@ -109,7 +109,7 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
       ...(inputs.synonyms && { synonyms: inputs.synonyms }),
       repealed: findRepealedLaws(chunks, inputs.today ?? new Date()),
       sections: buildSectionIndex(chunks, searchText),
-      ...(notes && { notes }),
+      ...(noteIndex && { noteIndex, noteTexts, unattachedNotes: unattached }),
     },
     inputs.fusion ?? DEFAULT_FUSION,
   );

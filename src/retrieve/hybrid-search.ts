@@ -3,6 +3,7 @@ import type { Bm25Index, ScoredDoc, WeightedTerm } from '../index/bm25-index.ts'
 import type { DenseIndex } from '../index/dense-index.ts';
 import { tokenize } from '../index/tokenize.ts';
 import type { Audience, Chunk, DocumentKind } from '../ingest/types.ts';
+import type { ArticleNote } from './article-notes.ts';
 import { expandQuery, type SynonymEntry } from './query-expansion.ts';
 
 export interface SearchFilter {
@@ -27,6 +28,8 @@ export interface Passage {
   lexicalRank?: number;
   denseRank?: number;
   noteRank?: number;
+  /** The article's notes (article-notes.ts): for judging relevance, never quoted. */
+  notes?: string;
 }
 
 export interface RetrieverParts {
@@ -38,7 +41,11 @@ export interface RetrieverParts {
   /** Titles of laws repealed by an indexed statute (see repealed-laws.ts). */
   repealed?: ReadonlySet<string>;
   sections?: SectionIndex;
-  notes?: NoteIndex;
+  noteIndex?: NoteIndex;
+  /** Per chunk, the notes attached to it ('' for none). */
+  noteTexts?: readonly string[];
+  /** Notes for an indexed law that found no article (see attachNotes). */
+  unattachedNotes?: readonly ArticleNote[];
 }
 
 /** BM25 over the article notes (article-notes.ts) of the chunks that have some. */
@@ -145,6 +152,10 @@ export class HybridRetriever {
     return this.parts.synonyms ?? [];
   }
 
+  get unattachedNotes(): readonly ArticleNote[] {
+    return this.parts.unattachedNotes ?? [];
+  }
+
   /** The question's own tokens plus the synonym table's legal terms, weighted lower. */
   queryTerms(question: string): { terms: WeightedTerm[]; expansion: string[] } {
     const expansion = expandQuery(question, this.parts.synonyms ?? []);
@@ -191,11 +202,11 @@ export class HybridRetriever {
     depth: number,
     accept: ((doc: number) => boolean) | undefined,
   ): ScoredDoc[] {
-    const { notes } = this.parts;
-    if (!notes || !this.fusion.notes) return [];
-    return notes.index
-      .search(terms, depth, accept && ((doc) => accept(notes.chunkOf[doc]!)))
-      .map(({ doc, score }) => ({ doc: notes.chunkOf[doc]!, score }));
+    const { noteIndex } = this.parts;
+    if (!noteIndex || !this.fusion.notes) return [];
+    return noteIndex.index
+      .search(terms, depth, accept && ((doc) => accept(noteIndex.chunkOf[doc]!)))
+      .map(({ doc, score }) => ({ doc: noteIndex.chunkOf[doc]!, score }));
   }
 
   /**
@@ -236,6 +247,8 @@ export class HybridRetriever {
             ordinal: hit.doc,
             score: -this.demotion[hit.doc]!,
           };
+          const notes = this.parts.noteTexts?.[hit.doc];
+          if (notes) passage.notes = notes;
           byDoc.set(hit.doc, passage);
         }
         passage.score +=

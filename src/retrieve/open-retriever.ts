@@ -4,7 +4,18 @@ import { createOfflineEmbedder, createOpenAIEmbedder, type Embedder } from '../i
 import { INDEX_FORMAT_VERSION, loadIndex, readManifest } from '../index/index-store.ts';
 import { buildRetriever } from './build-retriever.ts';
 import type { HybridRetriever } from './hybrid-search.ts';
+import type { ArticleNote } from './article-notes.ts';
 import { loadVocabulary } from './vocabulary.ts';
+
+/** One line per law whose notes found no article: a typo, or another version of the law. */
+function describeUnattached(unattached: readonly ArticleNote[]): string[] {
+  const byLaw = new Map<string, string[]>();
+  for (const { law, article } of unattached) byLaw.set(law, [...(byLaw.get(law) ?? []), article]);
+  return [...byLaw].map(
+    ([law, articles]) =>
+      `${law}: ${articles.length} note(s) found no article (${articles.slice(0, 3).join('、')}${articles.length > 3 ? '…' : ''}): no such article, or it begins differently from the note's last column (another version of the law?)`,
+  );
+}
 
 /** The configured embedder: the offline default, or an OpenAI-compatible server (checked now). */
 export async function createEmbedder(config: Config): Promise<Embedder> {
@@ -54,5 +65,9 @@ export async function openRetriever(
     synonyms,
     notes,
   });
-  return { retriever, noteProblems: problems, ...(built && { built }) };
+  return {
+    retriever,
+    noteProblems: [...problems, ...describeUnattached(retriever.unattachedNotes)],
+    ...(built && { built }),
+  };
 }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { loadLawChunks } from '../../src/bench/bench-corpus.ts';
 import type { Chunk } from '../../src/ingest/types.ts';
-import { hanOnly, loadArticleNotes, noteTextByChunk } from '../../src/retrieve/article-notes.ts';
+import { QuestionAnswerer } from '../../src/answer/answer-question.ts';
+import { attachNotes, hanOnly, loadArticleNotes } from '../../src/retrieve/article-notes.ts';
 import { buildOfflineRetriever } from '../../src/retrieve/build-retriever.ts';
 import { loadVocabulary } from '../../src/retrieve/vocabulary.ts';
 
@@ -54,17 +55,18 @@ test('notes describe situations: no citations, no long sentences', () => {
 });
 
 test('the notes of the statutes in the corpus all attach to their articles', () => {
-  const texts = noteTextByChunk(statutes, shipped.notes);
-  const attached = new Set(
-    statutes.filter((_, i) => texts[i]).map((c) => `${c.meta.title}|${c.meta.article}`),
+  const { texts, unattached } = attachNotes(statutes, shipped.notes);
+  assert.deepEqual(
+    unattached.map((n) => `${n.law}${n.article}`),
+    [],
   );
+  // One chunk per noted article: the first part of each.
   const corpusLaws = new Set(statutes.map((c) => c.meta.title));
-  const unattached = shipped.notes
-    .filter((n) => corpusLaws.has(n.law))
-    .map((n) => `${n.law}|${n.article}`)
-    .filter((key) => !attached.has(key));
-  assert.deepEqual(unattached, []);
-  assert.ok(attached.size > 4000);
+  const noted = new Set(
+    shipped.notes.filter((n) => corpusLaws.has(n.law)).map((n) => `${n.law}|${n.article}`),
+  );
+  assert.equal(texts.filter(Boolean).length, noted.size);
+  assert.ok(noted.size > 4000, `${noted.size} articles of the corpus have notes`);
 });
 
 test("with the shipped vocabulary the issue's own example finds its article first", async () => {
@@ -75,4 +77,9 @@ test("with the shipped vocabulary the issue's own example finds its article firs
   });
   assert.equal(`${first!.chunk.meta.title}${first!.chunk.meta.article}`, '农村土地承包法第三十一条');
   assert.ok(first!.noteRank, 'found through its notes');
+  // With no guide to lead the answer, the article found through its notes is still quoted.
+  const answer = await new QuestionAnswerer(retriever, []).answerQuestion(
+    '俺闺女嫁到邻村了，村里要把她那份地收回',
+  );
+  assert.match(answer.text, /《农村土地承包法》第三十一条/u);
 });
