@@ -9,6 +9,8 @@ export const DISCLAIMER = '提示：以上是法律信息，不是律师意见�
 const MAX_QUOTE_CHARS = 70;
 const MAX_ARTICLES = 3;
 const MAX_SERVICES = 3;
+// Retrieved articles a guide section may rest on when it matches mostly through legal terms.
+const TOP_ARTICLES = 3;
 
 // Bigrams that say nothing about the topic: matching only these is no evidence of relevance.
 const FUNCTION_BIGRAMS = new Set(
@@ -89,12 +91,17 @@ const DANGER_HELP = '派出所（报警110）；村委会、镇司法所；法�
 
 /**
  * The guide question section that fits best: shared topical bigrams, counting twice those in
- * its question heading. None when the best shares fewer than three.
+ * its question heading; at least three. A section that shares fewer than three with the
+ * resident's own words (matching mostly through the synonym table's legal terms) must also rest
+ * on one of the best retrieved articles: otherwise a loose guide (治安案件's 被人打了 for a question
+ * about sold personal data) leads an answer whose retrieved articles were right.
  */
 function pickGuide(
   guides: Passage[],
   bigrams: Set<string>,
+  plainBigrams: Set<string>,
   ownBigrams: Set<string>,
+  topArticles: ReadonlySet<string>,
 ): Passage | undefined {
   let best: Passage | undefined;
   let bestScore = 0;
@@ -103,6 +110,10 @@ function pickGuide(
     if (!/常见问题/u.test(section)) continue;
     const total = evidence(bigrams, passage);
     if (total < 3) continue;
+    const restsOnTop = findCitedArticles(passage.chunk.text).some((key) =>
+      topArticles.has(`${key.law}|${key.article}`),
+    );
+    if (!restsOnTop && evidence(plainBigrams, passage) < 3) continue;
     let heading = 0;
     for (const b of contentBigrams(section)) if (ownBigrams.has(b)) heading++;
     const score = total + 2 * heading;
@@ -153,7 +164,11 @@ export function composeOfflineAnswer(input: OfflineAnswerInput): OfflineAnswer {
   const guide = pickGuide(
     input.guides,
     bigrams,
+    questionBigrams(input.question, []),
     questionBigrams(input.focus ?? input.question, []),
+    new Set(
+      input.laws.slice(0, TOP_ARTICLES).map((p) => `${p.chunk.meta.title}|${p.chunk.meta.article}`),
+    ),
   );
   // The guide's own 依据 articles (when indexed) come first: its author matched them to this
   // question; then retrieved articles that share enough with the question.

@@ -7,7 +7,7 @@ import { loadServices } from '../../src/answer/services.ts';
 import { loadKnowledgeChunks, loadLawChunks } from '../../src/bench/bench-corpus.ts';
 import type { Chunk } from '../../src/ingest/types.ts';
 import { buildRetriever } from '../../src/retrieve/build-retriever.ts';
-import { loadSynonyms } from '../../src/retrieve/query-expansion.ts';
+import { loadVocabulary } from '../../src/retrieve/vocabulary.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 let answerer: QuestionAnswerer;
@@ -30,10 +30,9 @@ before(async () => {
   };
   const chunks = [...laws, ...knowledge.chunks.filter((c) => c.meta.kind === 'guide'), internal];
   lawKeys = new Set(laws.map((c) => `${c.meta.title}|${c.meta.article}`));
-  const retriever = await buildRetriever({
-    chunks,
-    synonyms: loadSynonyms(`${ROOT}knowledge/synonyms.tsv`),
-  });
+  // The shipped vocabulary, as the bot runs: the synonym table and the article notes.
+  const { synonyms, notes } = loadVocabulary(`${ROOT}knowledge`);
+  const retriever = await buildRetriever({ chunks, synonyms, notes });
   answerer = new QuestionAnswerer(
     retriever,
     loadServices(`${ROOT}knowledge/guides/本地法律服务.md`),
@@ -52,6 +51,15 @@ test('a resident gets a short plain-text answer with retrieved articles, where t
   for (const key of cited)
     assert.ok(lawKeys.has(`${key.law}|${key.article}`), `${key.law}${key.article} exists`);
   assert.ok(reply.citations.some((c) => c.kind === 'law' && c.title === '反家庭暴力法'));
+});
+
+test('a guide matching only through legal terms, resting on no retrieved article, does not lead', async () => {
+  // 犯法 expands to 治安管理处罚 …, which the 家暴 guide's 派出所 section shares; its 依据 are
+  // not among the retrieved articles, so the answer quotes the personal-information articles.
+  const reply = await answerer.answerQuestion('有人把俺的手机号和住址卖给搞推销的，这犯法不');
+  assert.doesNotMatch(reply.text, /^【/u, 'no guide section leads');
+  assert.match(reply.text, /法律依据：\n1\. 《(个人信息保护法|民法典|刑法|治安管理处罚法)》/u);
+  assert.doesNotMatch(reply.text, /反家庭暴力法/u);
 });
 
 test('quotes the articles verbatim from the corpus', async () => {

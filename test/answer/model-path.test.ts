@@ -13,7 +13,7 @@ import { loadServices } from '../../src/answer/services.ts';
 import { loadKnowledgeChunks, loadLawChunks } from '../../src/bench/bench-corpus.ts';
 import { buildRetriever } from '../../src/retrieve/build-retriever.ts';
 import type { HybridRetriever } from '../../src/retrieve/hybrid-search.ts';
-import { loadSynonyms } from '../../src/retrieve/query-expansion.ts';
+import { loadVocabulary } from '../../src/retrieve/vocabulary.ts';
 import { startOpenAITestServer, type Behaviour } from '../helpers/openai-test-server.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -25,10 +25,8 @@ before(async () => {
   const guides = (await loadKnowledgeChunks(`${ROOT}knowledge`)).chunks.filter(
     (c) => c.meta.kind === 'guide',
   );
-  retriever = await buildRetriever({
-    chunks: [...laws, ...guides],
-    synonyms: loadSynonyms(`${ROOT}knowledge/synonyms.tsv`),
-  });
+  const { synonyms, notes } = loadVocabulary(`${ROOT}knowledge`);
+  retriever = await buildRetriever({ chunks: [...laws, ...guides], synonyms, notes });
 });
 
 async function answerWith(
