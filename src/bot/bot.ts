@@ -4,7 +4,7 @@ import type { Audience } from '../ingest/types.ts';
 import type { Logger } from './logger.ts';
 import { parseIntent, type Intent } from './parse-intent.ts';
 import { KeyedQueue, RateLimiter } from './rate-limit.ts';
-import { hasPersonalNumbers, maskSecrets, redact } from './redact.ts';
+import { hasPersonalNumbers, maskEchoedNumbers, maskSecrets, redact } from './redact.ts';
 import type { Incoming, Role } from './types.ts';
 
 type BotConfig = Config['bot'];
@@ -101,7 +101,12 @@ export class Bot {
     }
     return this.queue.run(conversation, async () => {
       try {
-        return await this.dispatch(message, text, role, conversation);
+        const reply = await this.dispatch(message, text, role, conversation);
+        // Whatever a command echoes (an unknown 起草 section, say), a group never sees a
+        // member's ID or phone number repeated.
+        return message.isGroup && reply
+          ? { ...reply, text: maskEchoedNumbers(reply.text, text) }
+          : reply;
       } catch (error) {
         this.settings.log.warn(`handler failed for ${who}: ${(error as Error).message}`);
         return {

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Reply } from '../../src/answer/reply.ts';
 import { Bot, type AskContext, type BotHandlers, type BotSettings } from '../../src/bot/bot.ts';
 import { createLogger } from '../../src/bot/logger.ts';
+import { maskEchoedNumbers } from '../../src/bot/redact.ts';
 import type { Incoming } from '../../src/bot/types.ts';
 
 function setup(overrides: Partial<BotSettings> = {}, now = { t: 1_000_000 }) {
@@ -111,6 +112,28 @@ test('a group question with an ID or phone number is answered without repeating 
   assert.doesNotMatch(reply!.text, /110101199003071234|13812345678/u);
   assert.doesNotMatch(asked[0]!.question, /110101199003071234|13812345678/u);
   assert.ok(logs.every((l) => !/110101199003071234|13812345678/u.test(l)));
+});
+
+test('no command echoes a number a member sent into a group; numbers the bot gives stay', async () => {
+  const { bot } = setup({}, { t: 1_000_000 });
+  // The draft handler echoes its section name, as the drafter does for an unknown section.
+  const group = await bot.handle(
+    msg({
+      senderId: 's1',
+      text: '起草 138 1234 5678\n- 走访１１０１０１１９９００３０７１２３Ｘ户',
+    }),
+  );
+  assert.doesNotMatch(group!.text, /138\s?1234\s?5678|1101011990030712/u);
+  assert.match(group!.text, /\[手机号\]/u);
+  assert.match(group!.text, /\[身份证号\]/u);
+  const privately = await bot.handle(
+    msg({ isGroup: false, senderId: 's1', text: '起草 13812345678' }),
+  );
+  assert.match(privately!.text, /13812345678/u, 'a private chat keeps the text as sent');
+  assert.equal(
+    maskEchoedNumbers('调解员 13912345678；您的号码 138-1234-5678', '我电话13812345678'),
+    '调解员 13912345678；您的号码 [手机号]',
+  );
 });
 
 test('rate limits per person and per group', async () => {
