@@ -3,7 +3,7 @@ import { findCitedArticles } from '../answer/cited-articles.ts';
 import type { Service } from '../answer/services.ts';
 import type { Chunk } from '../ingest/types.ts';
 import { buildOfflineRetriever } from '../retrieve/build-retriever.ts';
-import type { Vocabulary } from '../retrieve/vocabulary.ts';
+import type { RetrievalVocabulary } from '../retrieve/vocabulary.ts';
 import type { BenchQuery } from './retrieval-bench.ts';
 import { keyOf, percentile } from './scoring.ts';
 
@@ -24,7 +24,7 @@ export interface AnswerBenchResult {
 export async function runAnswerBench(
   chunks: Chunk[],
   queries: BenchQuery[],
-  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>,
+  vocabulary: RetrievalVocabulary,
   services: Service[],
 ): Promise<AnswerBenchResult> {
   const retriever = await buildOfflineRetriever(chunks, vocabulary);

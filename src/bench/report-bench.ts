@@ -1,6 +1,6 @@
 import type { Chunk } from '../ingest/types.ts';
 import { buildOfflineRetriever } from '../retrieve/build-retriever.ts';
-import type { Vocabulary } from '../retrieve/vocabulary.ts';
+import type { RetrievalVocabulary } from '../retrieve/vocabulary.ts';
 
 export interface ReportQuery {
   id: string;
@@ -23,7 +23,7 @@ export interface ReportBenchResult {
 export async function runReportBench(
   chunks: Chunk[],
   queries: ReportQuery[],
-  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>,
+  vocabulary: RetrievalVocabulary,
 ): Promise<ReportBenchResult> {
   const retriever = await buildOfflineRetriever(chunks, vocabulary);
   const answerable = queries.filter((q) => !q.unanswerable);

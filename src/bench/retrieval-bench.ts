@@ -4,7 +4,7 @@ import { tokenizeBigrams } from '../index/tokenize.ts';
 import type { Chunk } from '../ingest/types.ts';
 import { buildOfflineRetriever, buildRetriever, mapLazily } from '../retrieve/build-retriever.ts';
 import type { SearchMode } from '../retrieve/hybrid-search.ts';
-import type { Vocabulary } from '../retrieve/vocabulary.ts';
+import type { RetrievalVocabulary } from '../retrieve/vocabulary.ts';
 import {
   dedupeKeys,
   keyOf,
@@ -36,7 +36,7 @@ export interface RetrievalBenchOptions {
   queries: BenchQuery[];
   /** Own-corpus setting: skip queries with a gold label outside the corpus. */
   ownCorpus: boolean;
-  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>;
+  vocabulary: RetrievalVocabulary;
   embeddings?: EmbeddingsInterface;
   dimensions?: number;
   onProgress?: (done: number, total: number) => void;

@@ -13,7 +13,7 @@ const MOBILE = new RegExp(
 
 /** Whether a text holds personal numbers that must not be repeated in a group. */
 export function hasPersonalNumbers(text: string): boolean {
-  return new RegExp(ID_NUMBER.source, 'u').test(text) || new RegExp(MOBILE.source, 'u').test(text);
+  return personalNumbers(text).length > 0;
 }
 
 /** Masks the given secrets (API keys, tokens). */

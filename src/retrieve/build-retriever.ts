@@ -15,7 +15,7 @@ import {
 import { attachNotes, type ArticleNote } from './article-notes.ts';
 import type { SynonymEntry } from './query-expansion.ts';
 import { findRepealedLaws } from './repealed-laws.ts';
-import type { Vocabulary } from './vocabulary.ts';
+import type { RetrievalVocabulary } from './vocabulary.ts';
 
 export interface RetrieverInputs {
   chunks: Chunk[];
@@ -109,7 +109,8 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
       ...(inputs.synonyms && { synonyms: inputs.synonyms }),
       repealed: findRepealedLaws(chunks, inputs.today ?? new Date()),
       sections: buildSectionIndex(chunks, searchText),
-      ...(noteIndex && { noteIndex, noteTexts, unattachedNotes: unattached }),
+      ...(noteIndex && { noteIndex, noteTexts }),
+      unattachedNotes: unattached,
     },
     inputs.fusion ?? DEFAULT_FUSION,
   );
@@ -121,7 +122,7 @@ export async function buildRetriever(inputs: RetrieverInputs): Promise<HybridRet
  */
 export async function buildOfflineRetriever(
   chunks: Chunk[],
-  vocabulary: Pick<Vocabulary, 'synonyms' | 'notes'>,
+  vocabulary: RetrievalVocabulary,
   dimensions = 1024,
 ): Promise<HybridRetriever> {
   const embeddings = new HashedNgramEmbeddings(dimensions);

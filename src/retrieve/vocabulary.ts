@@ -13,6 +13,9 @@ export interface Vocabulary {
   problems: string[];
 }
 
+/** What retrieval needs of the vocabulary (the problems are for the operator). */
+export type RetrievalVocabulary = Pick<Vocabulary, 'synonyms' | 'notes'>;
+
 export function loadVocabulary(knowledgeDir: string): Vocabulary {
   const { notes, problems } = loadArticleNotes(join(knowledgeDir, 'article-notes'));
   return { synonyms: loadSynonyms(join(knowledgeDir, 'synonyms.tsv')), notes, problems };

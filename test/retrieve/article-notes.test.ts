@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import iconv from 'iconv-lite';
 import type { Chunk } from '../../src/ingest/types.ts';
+import { lawChunk } from '../helpers/law-chunk.ts';
 import {
   attachNotes,
   hanOnly,
@@ -14,41 +15,28 @@ import {
 import { buildRetriever } from '../../src/retrieve/build-retriever.ts';
 import { DEFAULT_FUSION } from '../../src/retrieve/hybrid-search.ts';
 
-const law = (title: string, article: string, text: string, i: number, source = title): Chunk => ({
-  id: `${source}#${i}`,
-  text,
-  meta: {
-    source: `laws/${source}.md`,
-    kind: 'law',
-    title,
-    article,
-    audience: 'public',
-    lines: [i, i],
-  },
-});
-
 // A guide whose title and article would match a note: guides never get notes.
 const guide = (title: string, article: string, text: string, i: number): Chunk => {
-  const chunk = law(title, article, text, i);
+  const chunk = lawChunk(title, article, text, i);
   return { ...chunk, meta: { ...chunk.meta, kind: 'guide', source: `guides/${title}.md` } };
 };
 
 const CHUNKS: Chunk[] = [
-  law(
+  lawChunk(
     '农村土地承包法',
     '第三十一条',
     '承包期内，妇女结婚，在新居住地未取得承包地的，发包方不得收回其原承包地。',
     1,
   ),
-  law('农村土地承包法', '第三十二条', '承包人应得的承包收益，依照继承法的规定继承。', 2),
+  lawChunk('农村土地承包法', '第三十二条', '承包人应得的承包收益，依照继承法的规定继承。', 2),
   // One long article in two parts.
-  law(
+  lawChunk(
     '民法典',
     '第一千零七十九条',
     '夫妻一方要求离婚的，可以由有关组织进行调解或者直接向人民法院提起离婚诉讼。',
     3,
   ),
-  law(
+  lawChunk(
     '民法典',
     '第一千零七十九条',
     '经人民法院判决不准离婚后，双方又分居满一年，一方再次提起离婚诉讼的，应当准予离婚。',
@@ -56,7 +44,7 @@ const CHUNKS: Chunk[] = [
   ),
   guide('农村土地承包法', '第三十一条', '出嫁女的地，先找村调委会。', 5),
   // A look-alike: shares the question's words but not its situation.
-  law('土地管理法', '第六十六条', '村集体经济组织收回口粮田的，应当保障村民的口粮。', 6),
+  lawChunk('土地管理法', '第六十六条', '村集体经济组织收回口粮田的，应当保障村民的口粮。', 6),
 ];
 
 test('parses note lines and names every skipped line with its file, line and reason', () => {
@@ -148,8 +136,8 @@ test('attaches notes to the first part of their article, adds up lines, skips ot
 
 test('a law indexed in two versions gets each note on the version its opening fits', () => {
   const chunks = [
-    law('土地法', '第二条', '旧文本：集体土地归村集体所有。', 1, '土地法-旧'),
-    law('土地法', '第二条', '新文本：土地承包经营权受保护。', 2, '土地法-新'),
+    lawChunk('土地法', '第二条', '旧文本：集体土地归村集体所有。', 1, '土地法-旧'),
+    lawChunk('土地法', '第二条', '新文本：土地承包经营权受保护。', 2, '土地法-新'),
   ];
   const { notes } = parseArticleNotes('土地法\t第二条\t村里的地归谁；集体所有\t新文本');
   assert.deepEqual(attachNotes(chunks, notes).texts, ['', '村里的地归谁；集体所有']);

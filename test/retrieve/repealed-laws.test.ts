@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Chunk } from '../../src/ingest/types.ts';
+import { lawChunk } from '../helpers/law-chunk.ts';
 import { buildRetriever } from '../../src/retrieve/build-retriever.ts';
 import { findRepealedLaws } from '../../src/retrieve/repealed-laws.ts';
 
-const law = (title: string, article: string, text: string): Chunk => ({
-  id: `${title}#${article}`,
-  text,
-  meta: {
-    source: `laws/${title}.md`,
-    kind: 'law',
-    title,
-    article,
-    audience: 'public',
-    lines: [1, 1],
-  },
-});
+const law = (title: string, article: string, text: string) => lawChunk(title, article, text);
 
 const chunks = [
   law(
